@@ -1,0 +1,29 @@
+"""One exception hierarchy for eventwatch, each error with a stable code users can search for."""
+from __future__ import annotations
+
+
+class EventwatchError(Exception):
+    """Base class of every error eventwatch raises on purpose."""
+
+    code = "E000"
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {super().__str__()}"
+
+
+class PipelineError(EventwatchError):
+    """The pipeline is misconfigured: an unknown stage, a missing or out-of-order requirement."""
+
+    code = "E001"
+
+
+class InputError(EventwatchError):
+    """An input cannot be analysed: empty, binary, undecodable or malformed. Names the input."""
+
+    code = "E002"
+
+
+class KnowledgeError(EventwatchError):
+    """A knowledge file (gazetteer, lexicon, actor dictionary) is missing or malformed."""
+
+    code = "E003"

@@ -1,0 +1,284 @@
+"""The events stage: PLOVER events with actors, status, date, location and quantities.
+
+Triggers come from the PLOVER trigger lexicon (kb/data/triggers.yaml): verbs ("attacked"),
+verb phrases ("held talks") and nouns ("the airstrike", "military drills"). Arguments come
+from the dependency parse: the subject (or a passive's "by" agent) is the source, the object
+(or a passive's subject, or the object of "against", "on", "with", "to") the target, with
+coordinated actors kept together. A noun trigger takes the arguments of the verb it is the
+object of ("Russia held a drill") or of its possessor and modifiers ("Russian airstrikes").
+
+Status follows SCHEMA's precedence: negated, hypothetical, planned, claimed, occurred.
+A definite noun trigger ("the military exercise") that repeats an earlier event of the same
+type refers back to it: its quantities join that event instead of making a new one.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Token
+
+from ..document import Actor, Document, Event, EventDate, Location, Quantity, Region
+from ..kb import countries, lexicon
+from ..pipeline import Stage, stage
+from .actors import code_tokens
+from .quotes import SPEECH_VERBS, entity_at
+from .spans import conjuncts, phrase
+from .text import parse
+
+TARGET_PREPS = ("against", "on", "with", "to", "toward", "towards", "at", "into", "from")
+LIGHT_VERBS = frozenset("hold conduct carry launch stage mount begin start participate take join "
+                        "organize organise host have".split())
+HYPOTHETICAL_AUX = frozenset("could might may would should must can".split())
+PLAN_VERBS = frozenset("plan intend set schedule prepare expect aim seek decide agree propose "
+                       "threaten vow pledge promise".split())
+CLAIM_ADVERBS = frozenset("reportedly allegedly purportedly apparently".split())
+NEGATORS = frozenset("not never n't no".split())
+_JOINT = frozenset("joint combined multinational bilateral trilateral multilateral".split())
+
+
+def _clause_verb(tok: Token) -> Token:
+    """The verb whose clause a token belongs to."""
+    while tok.pos_ not in ("VERB", "AUX") and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
+
+
+def status_of(trigger: Token, quoted: list[tuple[int, int]]) -> str:
+    """occurred, planned, claimed, negated or hypothetical, by SCHEMA's precedence."""
+    verb = _clause_verb(trigger)
+    chain = [trigger, verb]
+    if verb.dep_ in ("xcomp", "ccomp") or verb.dep_ == "advcl":
+        chain.append(verb.head)
+    children = [c for t in chain for c in t.children]
+    lemmas = {c.lower_ for c in children}
+    if lemmas & NEGATORS or any(c.dep_ == "neg" for c in children) or \
+            any(t.lemma_ in ("deny", "reject") and t.i != trigger.i for t in chain[1:]):
+        return "negated"
+    if lemmas & HYPOTHETICAL_AUX or any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in children):
+        return "hypothetical"
+    if "will" in lemmas or "shall" in lemmas or "'ll" in lemmas or \
+            any(t.lemma_ in PLAN_VERBS and t.i != trigger.i for t in chain[1:]):
+        return "planned"
+    in_quote = any(qs <= trigger.idx < qe for qs, qe in quoted)
+    reported = any(t.dep_ == "ccomp" and t.head.lemma_ in SPEECH_VERBS for t in chain) or \
+        bool(lemmas & CLAIM_ADVERBS)
+    if in_quote or reported:
+        return "claimed"
+    return "occurred"
+
+
+@stage("events", requires=("parse", "entities", "actors", "places", "times", "quotes"), assigns=("events",))
+class EventsStage(Stage):
+    def __init__(self, config) -> None:
+        super().__init__(config)
+        self.lexicon = lexicon.load()
+        self.kb = countries.load()
+
+    def __call__(self, doc: Document) -> Document:
+        sdoc = parse(doc)
+        quoted = [(q.start, q.end) for q in doc.quotes if q.kind in ("direct", "mixed")]
+        events: list[Event] = []
+        for sent in sdoc.sents:
+            used: set[int] = set()
+            for tok in sent:
+                if tok.i in used:
+                    continue
+                found = self._trigger(tok)
+                if found is None:
+                    continue
+                trig, end_tok = found
+                used.update(range(tok.i, end_tok.i + 1))
+                event = self._event(doc, sdoc, tok, end_tok, trig, quoted, len(events) + 1)
+                if event is None:
+                    continue
+                if self._refers_back(tok, event, events):
+                    continue
+                if tok.pos_ == "NOUN" and tok.head.i in used and any(
+                        e.type == event.type and e.sentence.start == event.sentence.start for e in events):
+                    continue  # "held talks" already coded by its verb
+                events.append(event)
+        doc.events = events
+        return doc
+
+    # -- triggers ---------------------------------------------------------------------------
+
+    def _trigger(self, tok: Token):
+        lemma = tok.lemma_.lower()
+        if tok.pos_ == "VERB":
+            for ph in self.lexicon.phrases_for(lemma):
+                end = self._match_phrase(tok, ph.lemmas[1:])
+                if end is not None:
+                    return ph, end
+            hits = self.lexicon.verb(lemma)
+        elif tok.pos_ == "NOUN":
+            hits = self.lexicon.noun(lemma)
+        else:
+            return None
+        if not hits:
+            return None
+        return max(hits, key=lambda t: t.weight), tok
+
+    @staticmethod
+    def _match_phrase(tok: Token, rest: tuple[str, ...]) -> Token | None:
+        """The last token of a phrase trigger starting at ``tok``, found among its dependents."""
+        if not rest:
+            return tok
+        pool = [c for c in tok.subtree if c.i > tok.i][:6]
+        last = None
+        for lemma in rest:
+            hit = next((c for c in pool if c.lemma_.lower() == lemma), None)
+            if hit is None:
+                return None
+            last = hit
+        return last
+
+    # -- one event -----------------------------------------------------------------------------
+
+    def _event(self, doc: Document, sdoc, tok: Token, end_tok: Token, trig, quoted, n: int) -> Event | None:
+        sources, targets = self._arguments(doc, tok)
+        if "weak" in trig.flags and not (sources or targets):
+            return None
+        etype, mode = trig.type, trig.mode
+        if "joint_only" in trig.flags or "single_only" in trig.flags:
+            joint = len(sources) > 1 or any(c.lower_ in _JOINT for c in tok.children) or \
+                any((s.country or "") in ("IGO", "UNO", "EUR") for s in sources)
+            wanted = "joint_only" if joint else "single_only"
+            if wanted not in trig.flags:
+                alt = [t for t in self.lexicon.noun(tok.lemma_.lower()) + self.lexicon.verb(tok.lemma_.lower())
+                       if wanted in t.flags]
+                if not alt:
+                    return None
+                etype, mode = alt[0].type, alt[0].mode
+        sent = tok.sent
+        trigger = doc.span(tok.idx, end_tok.idx + len(end_tok.text))
+        event = Event(
+            id=f"ev{n}", type=etype, mode=mode, trigger=trigger,
+            sentence=Region(sent.start_char, sent.end_char),
+            status=status_of(tok, quoted),
+            sources=sources, targets=targets,
+            source=sources[0] if sources else None, target=targets[0] if targets else None,
+            cameo=self.lexicon.cameo_root(etype, mode),
+        )
+        event.date = self._date(doc, sent, tok)
+        event.location = self._location(doc, sent, tok, sources + targets)
+        event.quantities = self._quantities(doc, tok, sent)
+        event.confidence = round(min(1.0, trig.weight * (0.5 + 0.25 * bool(sources) + 0.25 * bool(targets))), 3)
+        return event
+
+    def _refers_back(self, tok: Token, event: Event, events: list[Event]) -> bool:
+        """A definite noun trigger repeating an earlier event's type joins that event."""
+        if tok.pos_ != "NOUN" or not any(c.lower_ in ("the", "this", "that") for c in tok.children):
+            return False
+        earlier = [e for e in events if e.type == event.type]
+        if not earlier:
+            return False
+        target = earlier[-1]
+        known = {q.value for q in target.quantities}
+        target.quantities.extend(q for q in event.quantities if q.value not in known)
+        return True
+
+    # -- arguments -----------------------------------------------------------------------------
+
+    def _arguments(self, doc: Document, tok: Token) -> tuple[list[Actor], list[Actor]]:
+        subj = obj = None
+        verb = tok
+        if tok.pos_ == "NOUN":
+            if tok.dep_ in ("dobj", "pobj", "nsubjpass") and tok.head.lemma_ in LIGHT_VERBS | {"in"}:
+                verb = tok.head.head if tok.head.lemma_ == "in" else tok.head
+            else:
+                verb = None
+                for c in tok.children:
+                    if c.dep_ in ("poss", "amod", "compound") and self._actor(doc, c) is not None:
+                        subj = c
+                        break
+        if verb is not None:
+            for c in verb.children:
+                if c.dep_ in ("nsubj",) and subj is None:
+                    subj = c
+                elif c.dep_ == "agent":
+                    subj = next((p for p in c.children if p.dep_ == "pobj"), subj)
+                elif c.dep_ == "nsubjpass" and tok.pos_ == "VERB":
+                    obj = c
+                elif c.dep_ == "dobj" and obj is None and c.i != tok.i:
+                    obj = c
+            if subj is None and verb.dep_ in ("xcomp", "advcl", "conj"):
+                subj = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+        if obj is None:
+            for c in (tok.children if tok.pos_ == "NOUN" else (verb or tok).children):
+                if c.dep_ == "prep" and c.lower_ in TARGET_PREPS:
+                    obj = next((p for p in c.children if p.dep_ == "pobj"), None)
+                    if obj is not None:
+                        break
+        sources = [a for t in (conjuncts(subj) if subj is not None else []) if (a := self._actor(doc, t))]
+        targets = [a for t in (conjuncts(obj) if obj is not None else []) if (a := self._actor(doc, t))]
+        return sources, targets
+
+    def _actor(self, doc: Document, tok: Token) -> Actor | None:
+        """The actor a token stands for: its entity's code, else the words of its phrase."""
+        if tok.pos_ == "PRON" and tok.lower_ in ("he", "she", "they", "it", "we"):
+            from .quotes import antecedent
+            found = antecedent(doc, tok.idx, tok.lower_)
+        else:
+            found = entity_at(doc, tok.idx, tok.idx + len(tok.text))
+        start, end = phrase(tok)
+        if found is not None and found[0].actor is not None:
+            ent, m = found
+            return Actor.of(doc.text, start, end, entity=ent.id, name=ent.name,
+                            country=ent.actor.country, sector=ent.actor.sector)
+        span_toks = [t for t in tok.subtree if start <= t.idx < end]
+        code = code_tokens(span_toks, self.kb)
+        if code is None:
+            return None
+        return Actor.of(doc.text, start, end, entity=found[0].id if found else None,
+                        name=found[0].name if found else doc.text[start:end],
+                        country=code.country, sector=code.sector)
+
+    # -- date, place, quantities ------------------------------------------------------------------
+
+    def _date(self, doc: Document, sent, tok: Token) -> EventDate | None:
+        in_sent = [t for t in doc.times if sent.start_char <= t.start < sent.end_char and t.type in ("DATE", "TIME")
+                   and re.match(r"\d{4}", t.value)]
+        if in_sent:
+            best = min(in_sent, key=lambda t: abs(t.start - tok.idx))
+            return EventDate(best.value, "text")
+        if doc.published:
+            return EventDate(doc.published[:10], "published")
+        return None
+
+    def _location(self, doc: Document, sent, tok: Token, actors: list[Actor]) -> Location | None:
+        taken = [(a.start, a.end) for a in actors]
+        candidates = [p for p in doc.places if sent.start_char <= p.start < sent.end_char and not p.metonymic
+                      and p.lat is not None and not any(s <= p.start < e for s, e in taken)]
+        if not candidates:
+            return None
+
+        def preference(p):
+            prep = doc.text[max(sent.start_char, p.start - 8):p.start].lower()
+            return (0 if re.search(r"\b(in|at|inside)\s+$", prep) else 1 if re.search(r"\b(near|into|from)\s+$", prep) else 2,
+                    abs(p.start - tok.idx))
+
+        best = min(candidates, key=preference)
+        return Location(best.name, best.lat, best.lon, best.country, best.geonameid)
+
+    def _quantities(self, doc: Document, tok: Token, sent) -> list[Quantity]:
+        out = []
+        scope = set(t.i for t in tok.subtree)
+        verb = _clause_verb(tok)
+        scope.update(t.i for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj") for t in c.subtree)
+        for t in sent:
+            if t.like_num and t.dep_ in ("nummod", "quantmod", "nsubj", "dobj") and (t.i in scope or t.head.i in scope):
+                unit_tok = t.head if t.dep_ in ("nummod", "quantmod") else None
+                value = _number(t.text)
+                if value is None:
+                    continue
+                out.append(Quantity.of(doc.text, t.idx, t.idx + len(t.text), value=value,
+                                       unit=unit_tok.text.lower() if unit_tok is not None else None))
+        return out
+
+
+def _number(text: str) -> int | float | None:
+    try:
+        value = float(text.replace(",", ""))
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() else value

@@ -1,0 +1,242 @@
+"""The quotes stage: who said what, in direct quotations and reported speech.
+
+Direct quotes are text between paired quotation marks (straight, curly or guillemets) of at
+least `MIN_QUOTE_WORDS` words, so scare quotes ('tragedy') are not quotes. The cue is the
+nearest speech verb outside the marks in the same or a neighbouring sentence; the speaker
+is its subject. Reported speech is a speech verb with a clausal complement ("Putin said
+(that) ...", "..., saying that ...") or "according to X, ...". A pronoun speaker points at
+the nearest earlier name of the person it stands for; `name` is the entity's name.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from ..document import Document, Entity, Quote, Span, Speaker
+from ..pipeline import Stage, stage
+from .spans import char_span, phrase
+from .text import parse
+
+MIN_QUOTE_WORDS = 4
+SPEECH_VERBS = frozenset("""
+say tell add warn claim deny state announce declare insist argue note explain stress emphasize
+emphasise report write ask accuse urge suggest reply respond confirm acknowledge allege assert
+predict promise vow caution complain comment remark recall observe tweet post reiterate testify
+admit concede contend maintain point describe charge demand estimate reveal disclose signal
+""".split())
+_PRONOUNS = {"he", "she", "they", "i", "we", "it"}
+_OPEN, _CLOSE = "\u201c\u201e\u00ab", "\u201d\u00bb"
+_SINGLE = re.compile(r"(?<!\w)\u2018([^\u2018\u2019\n]+?)\u2019(?!\w)")
+
+
+@dataclass
+class _Raw:
+    start: int
+    end: int
+    kind: str
+    cue: Token | None = None
+    subject: Token | None = None
+
+
+def quoted_regions(text: str) -> list[tuple[int, int]]:
+    """Content offsets of quotations (between the marks). An unclosed quote runs to the end
+    of its paragraph (a quote continued in the next paragraph reopens there); an odd number
+    of straight marks never raises."""
+    out = []
+    for para in re.finditer(r"[^\n]+", text):
+        line, base = para.group(), para.start()
+        opened = None
+        for i, ch in enumerate(line):
+            if opened is None and (ch in _OPEN or ch == '"'):
+                opened = i
+            elif opened is not None and (ch in _CLOSE or ch == '"'):
+                out.append((base + opened + 1, base + i))
+                opened = None
+        if opened is not None and len(line) - opened > 1:
+            out.append((base + opened + 1, base + len(line)))
+        for m in _SINGLE.finditer(line):
+            out.append((base + m.start(1), base + m.end(1)))
+    return sorted(out)
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " \t,":
+        start += 1
+    while end > start and text[end - 1] in " \t,":
+        end -= 1
+    return start, end
+
+
+def _subject(verb: Token) -> Token | None:
+    """The speaker of a speech verb: its subject; for "..., saying that" the speaker of the
+    statement it continues (a speech verb or "according to" above it), else its governor's
+    subject."""
+    if verb.dep_ in ("advcl", "xcomp", "conj") and verb.tag_ == "VBG":
+        for anc in verb.ancestors:
+            for child in anc.children:
+                if (pobj := _according_to(child)) is not None:
+                    return pobj
+            if anc.lemma_.lower() in SPEECH_VERBS and anc.pos_ == "VERB":
+                return _subject(anc)
+    for tok in (verb, verb.head) if verb.dep_ in ("advcl", "xcomp", "conj") else (verb,):
+        for child in tok.children:
+            if child.dep_ in ("nsubj",):
+                return child
+        for child in tok.children:  # "was told by X" / "said by X"
+            if child.dep_ == "agent":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        return pobj
+    return None
+
+
+def _according_to(tok: Token) -> Token | None:
+    if tok.lower_ == "according":
+        for child in tok.children:
+            if child.lower_ == "to":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        return pobj
+    return None
+
+
+@stage("quotes", requires=("parse", "entities"), assigns=("quotes",))
+class QuotesStage(Stage):
+    def __call__(self, doc: Document) -> Document:
+        sdoc = parse(doc)
+        text = doc.text
+        raws: list[_Raw] = []
+        regions = [r for r in quoted_regions(text)
+                   if _words(text[r[0]:r[1]]) >= MIN_QUOTE_WORDS]
+        for i, (qs, qe) in enumerate(regions):
+            lo = regions[i - 1][1] + 1 if i else 0
+            hi = regions[i + 1][0] - 1 if i + 1 < len(regions) else len(text)
+            cue = self._cue_near(sdoc, doc, qs, qe, lo, hi)
+            s, e = _trim(text, qs, qe)
+            raw = _Raw(s, e, "direct", cue, _subject(cue) if cue is not None and cue.lower_ != "according"
+                       else (_according_to(cue) if cue is not None else None))
+            if raw.cue is None and raws and raws[-1].kind == "direct" and \
+                    _words(text[raws[-1].end:s]) <= 3:
+                # "“A,” he said. “B.”" or a continued paragraph: same speaker.
+                raw.cue, raw.subject = raws[-1].cue, raws[-1].subject
+            raws.append(raw)
+        inside = [(r.start, r.end) for r in raws]
+        for tok in sdoc:
+            raws.extend(self._reported(tok, text, inside))
+        doc.quotes = [self._build(doc, r) for r in sorted(raws, key=lambda r: r.start)]
+        return doc
+
+    def _cue_near(self, sdoc, doc: Document, qs: int, qe: int, lo: int, hi: int) -> Token | None:
+        """The speech verb nearest a quotation, outside it, within a sentence on either side."""
+        first = doc.sentence_at(qs - 1) or doc.sentence_at(qs)
+        last = doc.sentence_at(qe) or doc.sentence_at(qe - 1)
+        start = max(lo, first.start if first else qs)
+        end = min(hi, last.end if last else qe)
+        # Extend to the next sentence when it is a bare attribution ("Putin said.").
+        nxt = doc.sentence_at(end + 1) if end + 1 < len(doc.text) else None
+        if nxt is not None and _words(doc.text[nxt.start:nxt.end]) <= 6:
+            end = min(hi, nxt.end)
+        window = char_span(sdoc, start, end)
+        if window is None:
+            return None
+        best, best_dist = None, None
+        for tok in window:
+            if qs <= tok.idx < qe:
+                continue
+            if tok.lemma_.lower() in SPEECH_VERBS and tok.pos_ in ("VERB", "AUX") and _subject(tok) is not None \
+                    or _according_to(tok) is not None:
+                dist = qs - tok.idx if tok.idx < qs else tok.idx - qe
+                if best_dist is None or dist < best_dist:
+                    best, best_dist = tok, dist
+        return best
+
+    def _reported(self, tok: Token, text: str, inside: list[tuple[int, int]]) -> list[_Raw]:
+        content = None
+        subject = None
+        if tok.lemma_.lower() in SPEECH_VERBS and tok.pos_ == "VERB":
+            comps = [c for c in tok.children if c.dep_ == "ccomp"]
+            if comps:
+                comp = comps[0]
+                content = (comp.left_edge.idx, comp.right_edge.idx + len(comp.right_edge.text))
+                subject = _subject(tok)
+        elif (pobj := _according_to(tok)) is not None:
+            clause = tok.head
+            toks = [t for t in clause.subtree if not (tok.left_edge.i <= t.i <= tok.right_edge.i)]
+            toks = [t for t in toks if not t.is_punct or t.i < toks[-1].i]
+            if toks:
+                content = (toks[0].idx, toks[-1].idx + len(toks[-1].text))
+                subject = pobj
+        if content is None or subject is None:
+            return []
+        s, e = _trim(text, *content)
+        if _words(text[s:e]) < 3:
+            return []
+        overlap = sum(max(0, min(e, qe) - max(s, qs)) for qs, qe in inside)
+        if overlap >= (e - s) * 0.5:
+            return []
+        return [_Raw(s, e, "mixed" if overlap else "indirect", tok, subject)]
+
+    def _build(self, doc: Document, raw: _Raw) -> Quote:
+        quote = Quote.of(doc.text, raw.start, raw.end, kind=raw.kind)
+        if raw.cue is not None:
+            cue_end = raw.cue.idx + len(raw.cue.text)
+            if raw.cue.lower_ == "according":
+                cue_end += len(" to") if doc.text[cue_end:cue_end + 3] == " to" else 0
+            quote.cue = doc.span(raw.cue.idx, cue_end)
+        if raw.subject is not None:
+            quote.speaker = speaker_of(doc, raw.subject)
+        return quote
+
+
+def entity_at(doc: Document, start: int, end: int) -> tuple[Entity, Span] | None:
+    """The entity with a mention overlapping ``start..end``, and that mention."""
+    for ent in doc.entities:
+        for m in ent.mentions:
+            if m.start < end and start < m.end:
+                return ent, m
+    return None
+
+
+def antecedent(doc: Document, before: int, pronoun: str) -> tuple[Entity, Span] | None:
+    """The earlier name mention a pronoun most likely stands for: the nearest one that was a
+    subject (the centre of attention) in this or the two previous sentences, else the nearest."""
+    types = ("PERSON",) if pronoun in ("he", "she", "i") else ("ORG", "GPE", "PERSON", "NORP")
+    sdoc = doc.work.get("spacy")
+    sents = [s for s in doc.sentences if s.start < before]
+    window_start = sents[-3].start if len(sents) >= 3 else 0
+    nearest = subject = None
+    for ent in doc.entities:
+        if ent.type not in types:
+            continue
+        for m in ent.mentions:
+            if m.end > before or m.kind != "name":
+                continue
+            if nearest is None or m.start > nearest[1].start:
+                nearest = (ent, m)
+            if m.start >= window_start and sdoc is not None and (subject is None or m.start > subject[1].start):
+                head = sdoc.char_span(m.start, m.end, alignment_mode="expand")
+                if head is not None and head.root.dep_ in ("nsubj", "nsubjpass"):
+                    subject = (ent, m)
+    return subject or nearest
+
+
+def speaker_of(doc: Document, subject: Token) -> Speaker:
+    """The speaker for a subject token: its entity, or for a pronoun the entity it stands for."""
+    if subject.lower_ in _PRONOUNS:
+        found = antecedent(doc, subject.idx, subject.lower_)
+        if found is not None:
+            ent, m = found
+            return Speaker.of(doc.text, m.start, m.end, entity=ent.id, name=ent.name)
+        return Speaker.of(doc.text, subject.idx, subject.idx + len(subject.text), name=None)
+    start, end = phrase(subject)
+    found = entity_at(doc, subject.idx, subject.idx + len(subject.text)) or entity_at(doc, start, end)
+    if found is not None and found[0].type in ("PERSON", "ORG", "GPE", "NORP"):
+        ent, m = found
+        return Speaker.of(doc.text, m.start, m.end, entity=ent.id, name=ent.name)
+    return Speaker.of(doc.text, start, end, name=doc.text[start:end])

@@ -1,0 +1,76 @@
+"""Span mechanics shared by the stages: trimming, token look-ups, subject/object phrases."""
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc as SpacyDoc
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+_LEADING = re.compile(r"^(?:the|The|THE)\s+")
+_TRAILING = re.compile(r"(?:['\u2019]s?|[\s.,;:!?\"'\u201d\u2019)-])+$")
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets of ``text[start:end]`` without a leading "the", a possessive or edge punctuation.
+
+    A final "." stays when it closes an abbreviation ("U.S.", "Inc.").
+    """
+    piece = text[start:end]
+    m = _LEADING.match(piece)
+    if m and len(piece) > m.end():
+        start += m.end()
+        piece = piece[m.end():]
+    m = _TRAILING.search(piece)
+    if m and m.start() > 0:
+        tail = piece[m.start():]
+        keep_dot = tail.startswith(".") and re.search(r"(?:\b[A-Za-z]\.[A-Za-z]|\b(?:Inc|Co|Corp|Ltd|Jr|Sr))$", piece[:m.start()])
+        end = start + m.start() + (1 if keep_dot else 0)
+    while start < end and text[start].isspace():
+        start += 1
+    return start, end
+
+
+def token_at(sdoc: SpacyDoc, offset: int) -> Token | None:
+    """The token covering a character offset, or None."""
+    span = sdoc.char_span(offset, offset + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
+def char_span(sdoc: SpacyDoc, start: int, end: int) -> SpacySpan | None:
+    """The tokens covering ``start..end`` (expanded to token edges)."""
+    return sdoc.char_span(start, end, alignment_mode="expand")
+
+
+def phrase(token: Token) -> tuple[int, int]:
+    """Character offsets of a noun phrase headed by ``token``: its compounds, adjectives and
+    determiners on the left, without clauses, appositions or coordination on the right."""
+    left = token
+    for child in token.lefts:
+        if child.dep_ in ("compound", "amod", "det", "poss", "nmod", "nummod", "quantmod") and child.i < left.i:
+            left = child.left_edge if child.dep_ in ("poss", "compound", "nmod") else child
+    right = token
+    for child in token.rights:
+        if child.dep_ in ("compound",) and child.i == right.i + 1:
+            right = child
+    return left.idx, right.idx + len(right.text)
+
+
+def conjuncts(token: Token) -> list[Token]:
+    """``token`` and the tokens coordinated with it ("Russia, Uzbekistan and Tajikistan")."""
+    return [token, *[c for c in token.conjuncts if c.i > token.i]]
+
+
+def sentence_quote_mask(text: str) -> list[tuple[int, int]]:
+    """Regions between paired double quotation marks (straight or curly), for quick checks."""
+    regions = []
+    opening = None
+    for i, ch in enumerate(text):
+        if ch in "\u201c\u201e" or (ch == '"' and opening is None):
+            opening = i
+        elif ch in "\u201d\"" and opening is not None:
+            regions.append((opening, i + 1))
+            opening = None
+        elif ch == "\n":
+            opening = None
+    return regions

@@ -1,0 +1,27 @@
+"""Shared fixtures: one loaded pipeline for the whole run, and a helper to analyse text."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import eventwatch
+from eventwatch.pipeline import shared_pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def pipeline():
+    return shared_pipeline()
+
+
+@pytest.fixture(scope="session")
+def analyze(pipeline):
+    """analyze(text, published=None) with the session's pipeline."""
+
+    def run(text: str, published: str | None = None):
+        return eventwatch.analyze(text, published, pipeline=pipeline)
+
+    return run

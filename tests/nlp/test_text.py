@@ -1,0 +1,26 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from eventwatch.nlp.text import normalise, paragraphs
+
+
+@given(st.text())
+def test_normalise_keeps_every_offset(text):
+    assert len(normalise(text)) == len(text)
+
+
+def test_normalise_plain_quotes_and_spaces():
+    assert normalise("\u201cYes,\u201d he\u2019s\u00a0here") == "\"Yes,\" he's here"
+
+
+def test_paragraphs_are_trimmed_lines():
+    text = "  First line. \n\nSecond line.\n"
+    regions = paragraphs(text)
+    assert [text[r.start:r.end] for r in regions] == ["First line.", "Second line."]
+
+
+def test_a_line_break_ends_a_sentence(analyze):
+    doc = analyze("Talks began in Geneva\nThe army withdrew from the town.")
+    texts = [doc.text[s.start:s.end] for s in doc.sentences]
+    assert texts[0] == "Talks began in Geneva"
+    assert texts[1].startswith("The army")

@@ -1,0 +1,72 @@
+"""The temporal grammar, with hand-given tenses (no parser needed) and through the pipeline."""
+import datetime as dt
+
+import pytest
+
+from eventwatch.nlp.times import Anchor, find
+
+THU = Anchor(dt.date(2021, 10, 14))  # a Thursday
+
+
+def values(text, anchor=THU, tense=0):
+    return [(text[s:e], t, v) for s, e, t, v in find(text, anchor, lambda _: tense)]
+
+
+@pytest.mark.parametrize("tense,expected", [(-1, "2021-10-13"), (1, "2021-10-20"), (0, "2021-10-13")])
+def test_weekday_follows_tense(tense, expected):
+    assert values("They met on Wednesday.", tense=tense) == [("Wednesday", "DATE", expected)]
+
+
+def test_same_weekday_in_the_past_is_the_publication_day():
+    assert values("He spoke on Thursday.", tense=-1)[0][2] == "2021-10-14"
+
+
+def test_day_range_is_one_interval():
+    assert values("drills on October 22nd and 23rd", tense=1) == [
+        ("October 22nd and 23rd", "DATE", "2021-10-22/2021-10-23")]
+
+
+def test_month_alone_takes_the_year_by_tense():
+    assert values("in August", tense=-1) == [("August", "DATE", "2021-08")]
+    assert values("in February", tense=1) == [("February", "DATE", "2022-02")]
+
+
+def test_absolute_dates():
+    assert values("on 5 March 2020 and 2019-01-02") == [("5 March 2020", "DATE", "2020-03-05"),
+                                                      ("2019-01-02", "DATE", "2019-01-02")]
+    assert values("in June 2018")[0][1:] == ("DATE", "2018-06")
+
+
+def test_durations_and_sets():
+    assert values("the 20-years involvement") == [("20-years", "DURATION", "P20Y")]
+    assert values("for three hours")[0][1:] == ("DURATION", "PT3H")
+    assert values("meets every week")[0][1:] == ("SET", "P1W")
+
+
+def test_relative_days_and_periods_across_a_year_end():
+    new_year = Anchor(dt.date(2021, 1, 1))
+    assert values("yesterday", new_year)[0][2] == "2020-12-31"
+    assert values("last month", new_year)[0][2] == "2020-12"
+    assert values("next week", new_year)[0][2] == "2021-W01"
+
+
+def test_leap_day():
+    leap = Anchor(dt.date(2024, 2, 29))
+    assert values("tomorrow", leap)[0][2] == "2024-03-01"
+    assert values("a year ago", leap)[0][2] == "2023"
+
+
+def test_without_publication_date_relative_values_are_placeholders():
+    none = Anchor(None)
+    assert values("in August", none)[0][2] == "XXXX-08"
+    assert values("on Wednesday", none)[0][2] == "XXXX-WXX-3"
+
+
+def test_may_the_modal_is_not_a_month():
+    assert values("Talks may resume.") == []
+
+
+def test_in_the_pipeline_tense_comes_from_the_parse(analyze):
+    doc = analyze("The president warned on Wednesday that troops will arrive on Friday.", "2021-10-14")
+    got = {t.text: t.value for t in doc.times}
+    assert got == {"Wednesday": "2021-10-13", "Friday": "2021-10-15"}
