@@ -92,7 +92,8 @@ class ActorsStage(Stage):
         while head.dep_ in ("compound", "flat") and head.head.i != head.i and head.head.i > head.i:
             head = head.head
         name_toks = list(char_span(sdoc, start, end) or [])
-        left = [t for t in head.lefts if t.idx < start and t.dep_ in ("amod", "compound", "nmod", "poss", "npadvmod")]
+        left = [t for c in head.lefts if c.dep_ in ("amod", "compound", "nmod", "poss", "npadvmod")
+                for t in c.subtree if t.idx < start]
         # An apposition, or a noun the name is apposed to, names the role.
         role = [c for c in head.children if c.dep_ == "appos"]
         if head.dep_ == "appos":

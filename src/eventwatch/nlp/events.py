@@ -17,7 +17,7 @@ import re
 
 from spacy.tokens import Token
 
-from ..document import Actor, Document, Event, EventDate, Location, Quantity, Region
+from ..document import Actor, ActorCode, Document, Event, EventDate, Location, Quantity, Region
 from ..kb import countries, lexicon
 from ..pipeline import Stage, stage
 from .actors import code_tokens
@@ -28,6 +28,8 @@ from .text import parse
 TARGET_PREPS = ("against", "on", "with", "to", "toward", "towards", "at", "into", "from")
 LIGHT_VERBS = frozenset("hold conduct carry launch stage mount begin start participate take join "
                         "organize organise host have".split())
+ACTOR_TYPES = ("PERSON", "ORG", "GPE", "NORP")
+PHRASE_DEPS = frozenset("dobj prt prep acomp oprd attr xcomp dative nsubjpass advmod".split())
 HYPOTHETICAL_AUX = frozenset("could might may would should must can".split())
 PLAN_VERBS = frozenset("plan intend set schedule prepare expect aim seek decide agree propose "
                        "threaten vow pledge promise".split())
@@ -54,15 +56,16 @@ def status_of(trigger: Token, quoted: list[tuple[int, int]]) -> str:
     if lemmas & NEGATORS or any(c.dep_ == "neg" for c in children) or \
             any(t.lemma_ in ("deny", "reject") and t.i != trigger.i for t in chain[1:]):
         return "negated"
+    reported = any(t.dep_ == "ccomp" and t.head.lemma_ in SPEECH_VERBS for t in chain)
+    if "would" in lemmas and reported:
+        lemmas = (lemmas - {"would"}) | {"will"}  # future in the past: "said it would send aid"
     if lemmas & HYPOTHETICAL_AUX or any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in children):
         return "hypothetical"
     if "will" in lemmas or "shall" in lemmas or "'ll" in lemmas or \
             any(t.lemma_ in PLAN_VERBS and t.i != trigger.i for t in chain[1:]):
         return "planned"
     in_quote = any(qs <= trigger.idx < qe for qs, qe in quoted)
-    reported = any(t.dep_ == "ccomp" and t.head.lemma_ in SPEECH_VERBS for t in chain) or \
-        bool(lemmas & CLAIM_ADVERBS)
-    if in_quote or reported:
+    if in_quote or reported or lemmas & CLAIM_ADVERBS:
         return "claimed"
     return "occurred"
 
@@ -80,6 +83,7 @@ class EventsStage(Stage):
         events: list[Event] = []
         for sent in sdoc.sents:
             used: set[int] = set()
+            heads: dict[int, str] = {}  # trigger token -> event type, in this sentence
             for tok in sent:
                 if tok.i in used:
                     continue
@@ -93,9 +97,10 @@ class EventsStage(Stage):
                     continue
                 if self._refers_back(tok, event, events):
                     continue
-                if tok.pos_ == "NOUN" and tok.head.i in used and any(
-                        e.type == event.type and e.sentence.start == event.sentence.start for e in events):
-                    continue  # "held talks" already coded by its verb
+                if tok.pos_ == "NOUN" and any(
+                        t.i in heads and heads[t.i] == event.type for t in tok.ancestors):
+                    continue  # "sent ... in aid", "held talks": already coded by the verb
+                heads[tok.i] = event.type
                 events.append(event)
         doc.events = events
         return doc
@@ -120,13 +125,19 @@ class EventsStage(Stage):
 
     @staticmethod
     def _match_phrase(tok: Token, rest: tuple[str, ...]) -> Token | None:
-        """The last token of a phrase trigger starting at ``tok``, found among its dependents."""
+        """The last token of a phrase trigger starting at ``tok``: the other words must be its
+        object, particle, complement or preposition (and that preposition's object)."""
         if not rest:
             return tok
-        pool = [c for c in tok.subtree if c.i > tok.i][:6]
+        pool = []
+        for child in tok.children:
+            if child.dep_ in PHRASE_DEPS:
+                pool.append(child)
+                if child.dep_ == "prep":
+                    pool.extend(c for c in child.children if c.dep_ == "pobj")
         last = None
         for lemma in rest:
-            hit = next((c for c in pool if c.lemma_.lower() == lemma), None)
+            hit = next((c for c in pool if c.lemma_.lower() == lemma and c.pos_ != "PROPN"), None)
             if hit is None:
                 return None
             last = hit
@@ -228,7 +239,9 @@ class EventsStage(Stage):
         span_toks = [t for t in tok.subtree if start <= t.idx < end]
         code = code_tokens(span_toks, self.kb)
         if code is None:
-            return None
+            if found is None or found[0].type not in ACTOR_TYPES:
+                return None
+            code = ActorCode(None, None)  # a named actor the knowledge base cannot code yet
         return Actor.of(doc.text, start, end, entity=found[0].id if found else None,
                         name=found[0].name if found else doc.text[start:end],
                         country=code.country, sector=code.sector)

@@ -122,8 +122,9 @@ class QuotesStage(Stage):
             raw = _Raw(s, e, "direct", cue, _subject(cue) if cue is not None and cue.lower_ != "according"
                        else (_according_to(cue) if cue is not None else None))
             if raw.cue is None and raws and raws[-1].kind == "direct" and \
-                    _words(text[raws[-1].end:s]) <= 3:
-                # "“A,” he said. “B.”" or a continued paragraph: same speaker.
+                    (_words(text[raws[-1].end:s]) <= 3 or "\n" not in text[raws[-1].end:s]):
+                # "“A,” he said. “B.”", a continued paragraph, or the next quotation in the
+                # same paragraph: the same speaker.
                 raw.cue, raw.subject = raws[-1].cue, raws[-1].subject
             raws.append(raw)
         inside = [(r.start, r.end) for r in raws]
@@ -195,11 +196,18 @@ class QuotesStage(Stage):
 
 
 def entity_at(doc: Document, start: int, end: int) -> tuple[Entity, Span] | None:
-    """The entity with a mention overlapping ``start..end``, and that mention."""
+    """The entity with a mention overlapping ``start..end``, and that mention; else a person
+    whose surname the text is (a later "Ruto" the NER missed), with the text as the mention."""
     for ent in doc.entities:
         for m in ent.mentions:
             if m.start < end and start < m.end:
                 return ent, m
+    word = doc.text[start:end]
+    if word[:1].isupper() and " " not in word:
+        for ent in doc.entities:
+            if ent.type == "PERSON" and len(ent.name.split()) > 1 and ent.name.split()[-1] == word \
+                    and ent.mentions[0].start < start:
+                return ent, doc.span(start, end)
     return None
 
 
