@@ -70,3 +70,8 @@ def test_in_the_pipeline_tense_comes_from_the_parse(analyze):
     doc = analyze("The president warned on Wednesday that troops will arrive on Friday.", "2021-10-14")
     got = {t.text: t.value for t in doc.times}
     assert got == {"Wednesday": "2021-10-13", "Friday": "2021-10-15"}
+
+
+def test_on_weekday_follows_tense_too():
+    assert values("Protesters marched on Friday.", tense=-1)[0][2] == "2021-10-08"
+    assert values("Protesters will march on Friday.", tense=1)[0][2] == "2021-10-15"

@@ -95,7 +95,7 @@ class EventsStage(Stage):
                 event = self._event(doc, sdoc, tok, end_tok, trig, quoted, len(events) + 1)
                 if event is None:
                     continue
-                if self._refers_back(tok, event, events):
+                if self._refers_back(tok, event, trig, events):
                     continue
                 if tok.pos_ == "NOUN" and any(
                         t.i in heads and heads[t.i] == event.type for t in tok.ancestors):
@@ -155,8 +155,9 @@ class EventsStage(Stage):
                 any((s.country or "") in ("IGO", "UNO", "EUR") for s in sources)
             wanted = "joint_only" if joint else "single_only"
             if wanted not in trig.flags:
-                alt = [t for t in self.lexicon.noun(tok.lemma_.lower()) + self.lexicon.verb(tok.lemma_.lower())
-                       if wanted in t.flags]
+                lemma = tok.lemma_.lower()
+                same = [p for p in self.lexicon.phrases_for(lemma) if p.lemmas == getattr(trig, "lemmas", None)]
+                alt = [t for t in same + self.lexicon.noun(lemma) + self.lexicon.verb(lemma) if wanted in t.flags]
                 if not alt:
                     return None
                 etype, mode = alt[0].type, alt[0].mode
@@ -176,11 +177,15 @@ class EventsStage(Stage):
         event.confidence = round(min(1.0, trig.weight * (0.5 + 0.25 * bool(sources) + 0.25 * bool(targets))), 3)
         return event
 
-    def _refers_back(self, tok: Token, event: Event, events: list[Event]) -> bool:
-        """A definite noun trigger repeating an earlier event's type joins that event."""
+    def _refers_back(self, tok: Token, event: Event, trig, events: list[Event]) -> bool:
+        """A definite noun trigger repeating an earlier event joins that event ("held a drill
+        ... the exercise"); exercises count as one family whether joint or not."""
         if tok.pos_ != "NOUN" or not any(c.lower_ in ("the", "this", "that") for c in tok.children):
             return False
-        earlier = [e for e in events if e.type == event.type]
+        family = {event.type}
+        if trig.flags & {"joint_only", "single_only"}:
+            family |= {"COOPERATE", "MOBILIZE"}
+        earlier = [e for e in events if e.type in family]
         if not earlier:
             return False
         target = earlier[-1]
@@ -232,6 +237,10 @@ class EventsStage(Stage):
         else:
             found = entity_at(doc, tok.idx, tok.idx + len(tok.text))
         start, end = phrase(tok)
+        if found is None and tok.pos_ == "NOUN":
+            # "the United States' presence": the possessor is the actor behind the noun.
+            found = next((f for c in tok.children if c.dep_ == "poss"
+                          if (f := entity_at(doc, c.idx, c.idx + len(c.text))) is not None), None)
         if found is not None and found[0].actor is not None:
             ent, m = found
             return Actor.of(doc.text, start, end, entity=ent.id, name=ent.name,

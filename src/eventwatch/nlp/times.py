@@ -129,6 +129,8 @@ def _month(m, anchor, tense):
 
 def _weekday_rule(m, anchor, tense):
     modifier = (m.group("mod") or "").lower()
+    if modifier in ("on", "this"):
+        modifier = ""  # "on Friday" is resolved by tense alone
     value = _weekday(WEEKDAYS[m.group("weekday").lower()], anchor, tense, modifier)
     part = (m.group("part") or "").lower()
     if part:
