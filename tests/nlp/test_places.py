@@ -26,3 +26,10 @@ def test_unknown_place_has_null_coordinates(analyze):
     unknown = [p for p in doc.places if p.lat is None]
     assert all(p.lon is None for p in unknown)
     assert all(doc.text[p.start:p.end] == p.text for p in doc.places)
+
+
+def test_demonyms_are_mentions_of_their_country(analyze):
+    doc = analyze("Afghan and Tajik officials met at the border.")
+    got = {p.text: (p.country, p.kind) for p in doc.places}
+    assert got["Afghan"] == ("AFG", "country") and got["Tajik"] == ("TJK", "country")
+    assert _place(doc, "Afghan").lat is not None

@@ -21,7 +21,8 @@ from ..document import Actor, ActorCode, Document, Event, EventDate, Location, Q
 from ..kb import countries, lexicon
 from ..pipeline import Stage, stage
 from .actors import code_tokens
-from .quotes import SPEECH_VERBS, entity_at
+from .quotes import SPEECH_VERBS
+from .refer import antecedent, entity_at
 from .spans import conjuncts, phrase
 from .text import parse
 
@@ -232,7 +233,6 @@ class EventsStage(Stage):
     def _actor(self, doc: Document, tok: Token) -> Actor | None:
         """The actor a token stands for: its entity's code, else the words of its phrase."""
         if tok.pos_ == "PRON" and tok.lower_ in ("he", "she", "they", "it", "we"):
-            from .quotes import antecedent
             found = antecedent(doc, tok.idx, tok.lower_)
         else:
             found = entity_at(doc, tok.idx, tok.idx + len(tok.text))
@@ -269,8 +269,10 @@ class EventsStage(Stage):
 
     def _location(self, doc: Document, sent, tok: Token, actors: list[Actor]) -> Location | None:
         taken = [(a.start, a.end) for a in actors]
+        # A demonym ("Rwandan minister") says whose, not where: it is no event location.
         candidates = [p for p in doc.places if sent.start_char <= p.start < sent.end_char and not p.metonymic
-                      and p.lat is not None and not any(s <= p.start < e for s, e in taken)]
+                      and p.lat is not None and not any(s <= p.start < e for s, e in taken)
+                      and not self.kb.demonym(p.text)]
         if not candidates:
             return None
 

@@ -1,6 +1,6 @@
 """The places stage: place-name mentions resolved to coordinates, country and kind.
 
-Candidates are the NER's GPE, LOC and FAC mentions. Each is looked up in the country
+Candidates are the NER's GPE, LOC and FAC mentions, and demonyms ("Afghan" -> Afghanistan). Each is looked up in the country
 knowledge base (countries and their aliases, capitals, macro-regions, continents); names
 it does not know stay in the output with null coordinates. A capital used as the subject
 of a verb ("Washington is planning", "Moscow said") stands for its government and is
@@ -15,15 +15,13 @@ from .spans import token_at
 from .text import parse
 
 PLACE_TYPES = ("GPE", "LOC", "FAC")
-_KIND_ORDER = {"country": 0, "region": 1, "continent": 2, "city": 3}
 
 
 def resolve(name: str, kb: "countries.CountryKB") -> "countries.PlaceEntry | None":
-    """The best knowledge-base entry for a place name: countries before regions before cities."""
+    """The best knowledge-base entry for a place name (the KB ranks countries before regions,
+    continents and capitals, more populous first)."""
     entries = kb.lookup(name)
-    if not entries:
-        return None
-    return min(entries, key=lambda e: _KIND_ORDER.get(e.kind, 9))
+    return entries[0] if entries else None
 
 
 @stage("places", requires=("parse", "entities"), assigns=("places",))
@@ -36,6 +34,8 @@ class PlacesStage(Stage):
         sdoc = parse(doc)
         places = []
         for ent in doc.entities:
+            if ent.type == "NORP":
+                places.extend(_demonym_places(doc, ent, self.kb))
             if ent.type not in PLACE_TYPES:
                 continue
             for m in ent.mentions:
@@ -51,6 +51,19 @@ class PlacesStage(Stage):
                 places.append(place)
         doc.places = sorted(places, key=lambda p: p.start)
         return doc
+
+
+def _demonym_places(doc: Document, ent, kb) -> list[Place]:
+    """Demonyms and adjectives ("Afghan", "Tajik") as mentions of their country."""
+    out = []
+    for m in ent.mentions:
+        iso3 = kb.demonym(m.text)
+        country = kb.country(iso3) if iso3 else None
+        if country is None:
+            continue
+        out.append(Place.of(doc.text, m.start, m.end, name=country.name, geonameid=country.geonameid,
+                            lat=country.lat, lon=country.lon, country=iso3, kind="country", score=0.6))
+    return out
 
 
 def _acts(sdoc, start: int, end: int) -> bool:

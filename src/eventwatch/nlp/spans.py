@@ -60,17 +60,3 @@ def conjuncts(token: Token) -> list[Token]:
     """``token`` and the tokens coordinated with it ("Russia, Uzbekistan and Tajikistan")."""
     return [token, *[c for c in token.conjuncts if c.i > token.i]]
 
-
-def sentence_quote_mask(text: str) -> list[tuple[int, int]]:
-    """Regions between paired double quotation marks (straight or curly), for quick checks."""
-    regions = []
-    opening = None
-    for i, ch in enumerate(text):
-        if ch in "\u201c\u201e" or (ch == '"' and opening is None):
-            opening = i
-        elif ch in "\u201d\"" and opening is not None:
-            regions.append((opening, i + 1))
-            opening = None
-        elif ch == "\n":
-            opening = None
-    return regions

@@ -1,0 +1,46 @@
+"""Which entity a stretch of text refers to: a mention, a surname, or a pronoun's antecedent.
+
+Shared by the stages that attach text to entities (quotes' speakers, events' actors).
+"""
+from __future__ import annotations
+
+from ..document import Document, Entity, Span
+
+
+def entity_at(doc: Document, start: int, end: int) -> tuple[Entity, Span] | None:
+    """The entity with a mention overlapping ``start..end``, and that mention; else a person
+    whose surname the text is (a later "Ruto" the NER missed), with the text as the mention."""
+    for ent in doc.entities:
+        for m in ent.mentions:
+            if m.start < end and start < m.end:
+                return ent, m
+    word = doc.text[start:end]
+    if word[:1].isupper() and " " not in word:
+        for ent in doc.entities:
+            if ent.type == "PERSON" and len(ent.name.split()) > 1 and ent.name.split()[-1] == word \
+                    and ent.mentions[0].start < start:
+                return ent, doc.span(start, end)
+    return None
+
+
+def antecedent(doc: Document, before: int, pronoun: str) -> tuple[Entity, Span] | None:
+    """The earlier name mention a pronoun most likely stands for: the nearest one that was a
+    subject (the centre of attention) in this or the two previous sentences, else the nearest."""
+    types = ("PERSON",) if pronoun in ("he", "she", "i") else ("ORG", "GPE", "PERSON", "NORP")
+    sdoc = doc.work.get("spacy")
+    sents = [s for s in doc.sentences if s.start < before]
+    window_start = sents[-3].start if len(sents) >= 3 else 0
+    nearest = subject = None
+    for ent in doc.entities:
+        if ent.type not in types:
+            continue
+        for m in ent.mentions:
+            if m.end > before or m.kind != "name":
+                continue
+            if nearest is None or m.start > nearest[1].start:
+                nearest = (ent, m)
+            if m.start >= window_start and sdoc is not None and (subject is None or m.start > subject[1].start):
+                head = sdoc.char_span(m.start, m.end, alignment_mode="expand")
+                if head is not None and head.root.dep_ in ("nsubj", "nsubjpass"):
+                    subject = (ent, m)
+    return subject or nearest

@@ -1,0 +1,65 @@
+def _events(doc, etype=None):
+    return [e for e in doc.events if etype is None or e.type == etype]
+
+
+def test_verb_trigger_with_source_and_target(analyze):
+    doc = analyze("Russian troops attacked Ukrainian positions near Kharkiv on Monday.", "2022-05-12")
+    ev = _events(doc, "ASSAULT")[0]
+    assert ev.source.country == "RUS" and ev.source.sector == "MIL"
+    assert ev.target.country == "UKR"
+    assert ev.date.value == "2022-05-09" and ev.date.from_ == "text"
+    assert ev.status == "occurred"
+    assert ev.cameo in ("18", "19")
+    assert doc.text[ev.trigger.start:ev.trigger.end] == ev.trigger.text
+
+
+def test_coordinated_sources_and_joint_drill_is_cooperate(analyze):
+    doc = analyze("Russia, Uzbekistan and Tajikistan held a military drill in Tajikistan in August.", "2021-10-14")
+    ev = _events(doc, "COOPERATE")[0]
+    assert [a.country for a in ev.sources] == ["RUS", "UZB", "TJK"]
+    assert ev.source.country == "RUS"
+    assert ev.location.country == "TJK"
+    assert ev.date.value == "2021-08"
+
+
+def test_single_country_exercise_is_mobilize(analyze):
+    doc = analyze("China held a military exercise near Taiwan on Tuesday.", "2023-04-13")
+    assert [e.type for e in doc.events] == ["MOBILIZE"]
+
+
+def test_statuses(analyze):
+    cases = {
+        "Police did not arrest the protesters.": "negated",
+        "The rebels could attack the town.": "hypothetical",
+        "Kenya will send troops to Haiti next month.": "planned",
+        "The minister said that police arrested 20 protesters.": "claimed",
+        "Police arrested 20 protesters in Lagos.": "occurred",
+    }
+    for text, status in cases.items():
+        doc = analyze(text, "2024-03-07")
+        assert doc.events, text
+        assert doc.events[0].status == status, (text, [(e.type, e.status) for e in doc.events])
+
+
+def test_passive_by_agent_is_the_source(analyze):
+    doc = analyze("The village was attacked by Boko Haram militants.", "2024-03-07")
+    ev = _events(doc, "ASSAULT")[0]
+    assert ev.source is not None and "militants" in ev.source.text
+
+
+def test_nominal_trigger_and_quantities_join_across_sentences(analyze):
+    doc = analyze("Russia, Uzbekistan and Tajikistan held a military drill in August. "
+                  "Around 2,500 troops participated in the military exercise.", "2021-10-14")
+    drills = [e for e in doc.events if e.type in ("COOPERATE", "MOBILIZE")]
+    assert len(drills) == 1
+    assert [(q.value, q.unit) for q in drills[0].quantities] == [(2500, "troops")]
+
+
+def test_no_event_in_non_political_news(analyze):
+    doc = analyze("The home team won 3-1 on Saturday and the weather stayed sunny all weekend.", "2024-03-07")
+    assert doc.events == []
+
+
+def test_undated_article_gets_no_published_date(analyze):
+    doc = analyze("Police arrested 20 protesters in Lagos.")
+    assert doc.events[0].date is None
