@@ -142,9 +142,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     result = evaluate.run(args.task, Path(args.data_dir), out,
                           Path(args.scorers) if args.scorers else None, args.limit)
     print(result.report.rstrip())
-    print(f"# {result.task} on {result.data}: {result.documents} documents in {result.seconds:.1f}s; "
-          f"predictions in {result.predictions}", file=sys.stderr)
-    return EXIT_OK if result.metrics else EXIT_SOME_BAD
+    print(f"# {result.task} on {result.data}: {result.documents} documents in {result.seconds:.1f}s "
+          f"({result.failed} failed); predictions in {result.predictions}", file=sys.stderr)
+    return EXIT_OK if result.metrics and not result.failed else EXIT_SOME_BAD
 
 
 def cmd_stages(args: argparse.Namespace) -> int:

@@ -24,6 +24,7 @@ class EvalResult:
     data: Path
     predictions: Path
     documents: int
+    failed: int
     seconds: float
     metrics: dict
     report: str
@@ -55,12 +56,15 @@ def run(task: str, data_dir: Path, out: Path, scorers: Path | None = None,
     script = find_scorer(task, data_dir, scorers)
     out.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    n = 0
+    n = failed = 0
     with source.open("rb") as fh, out.open("w", encoding="utf-8") as sink:
         articles = (a for a in read_jsonl(fh) if not isinstance(a, BadRecord))
         if limit is not None:
             articles = (a for i, a in enumerate(articles) if i < limit)
         for doc in analyze_many(articles):
+            if "error" in doc.work:
+                failed += 1
+                print(f"eventwatch eval: document {doc.id!r}: {doc.work['error']}", file=sys.stderr)
             sink.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
             n += 1
     seconds = time.perf_counter() - started
@@ -74,4 +78,4 @@ def run(task: str, data_dir: Path, out: Path, scorers: Path | None = None,
             break
         except ValueError:
             continue
-    return EvalResult(task, data_dir, out, n, seconds, metrics, report)
+    return EvalResult(task, data_dir, out, n, failed, seconds, metrics, report)

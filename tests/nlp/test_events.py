@@ -63,3 +63,11 @@ def test_no_event_in_non_political_news(analyze):
 def test_undated_article_gets_no_published_date(analyze):
     doc = analyze("Police arrested 20 protesters in Lagos.")
     assert doc.events[0].date is None
+
+
+def test_phrase_trigger_whose_object_comes_first(analyze):
+    doc = analyze("Fire was opened on the crowd by the police.", "2024-03-07")
+    assert "error" not in doc.work
+    for ev in doc.events:
+        assert ev.trigger.start < ev.trigger.end
+        assert doc.text[ev.trigger.start:ev.trigger.end] == ev.trigger.text

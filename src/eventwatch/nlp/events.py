@@ -163,7 +163,8 @@ class EventsStage(Stage):
                     return None
                 etype, mode = alt[0].type, alt[0].mode
         sent = tok.sent
-        trigger = doc.span(tok.idx, end_tok.idx + len(end_tok.text))
+        first, last = (tok, end_tok) if end_tok.i >= tok.i else (end_tok, tok)
+        trigger = doc.span(first.idx, last.idx + len(last.text))
         event = Event(
             id=f"ev{n}", type=etype, mode=mode, trigger=trigger,
             sentence=Region(sent.start_char, sent.end_char),
