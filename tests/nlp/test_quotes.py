@@ -31,3 +31,21 @@ def test_reported_speech_and_according_to(analyze):
 def test_odd_number_of_marks_never_raises(analyze):
     doc = analyze('He said "this has no end and it goes on and on\nNext paragraph " here "')
     assert all(doc.text[q.start:q.end] == q.text for q in doc.quotes)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = ["\u201c", "\u201d", '"', "\u2018", "\u2019", " he said", " Putin said,", " the talks will go on",
+           ". ", "\n", " according to officials", " we will never give up the fight", ", saying that"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=14), st.sampled_from(["", " End."]))
+def test_any_mix_of_marks_and_cues_gives_valid_quotes(analyze, pieces, ending):
+    text = "Vladimir Putin spoke." + "".join(pieces) + ending
+    doc = analyze(text)
+    for q in doc.quotes:
+        assert doc.text[q.start:q.end] == q.text
+        for part in (q.cue, q.speaker):
+            assert part is None or doc.text[part.start:part.end] == part.text

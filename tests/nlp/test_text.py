@@ -24,3 +24,13 @@ def test_a_line_break_ends_a_sentence(analyze):
     texts = [doc.text[s.start:s.end] for s in doc.sentences]
     assert texts[0] == "Talks began in Geneva"
     assert texts[1].startswith("The army")
+
+
+def test_char_span_of_an_empty_or_inverted_range_is_none(analyze):
+    from eventwatch.nlp.spans import char_span
+    from eventwatch.nlp.text import parse
+
+    doc = analyze("Talks began in Geneva.")
+    sdoc = parse(doc)
+    assert char_span(sdoc, 10, 5) is None and char_span(sdoc, 5, 5) is None
+    assert char_span(sdoc, 0, 5).text == "Talks"

@@ -38,7 +38,9 @@ def token_at(sdoc: SpacyDoc, offset: int) -> Token | None:
 
 
 def char_span(sdoc: SpacyDoc, start: int, end: int) -> SpacySpan | None:
-    """The tokens covering ``start..end`` (expanded to token edges)."""
+    """The tokens covering ``start..end`` (expanded to token edges); None for an empty range."""
+    if start >= end:
+        return None
     return sdoc.char_span(start, end, alignment_mode="expand")
 
 
