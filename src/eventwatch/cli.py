@@ -189,10 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except InputError as exc:
-        _err(str(exc))
-        return EXIT_BAD_INPUT
-    except EventwatchError as exc:
+    except EventwatchError as exc:  # InputError included
         _err(str(exc))
         return EXIT_BAD_INPUT
     except BrokenPipeError:

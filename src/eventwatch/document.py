@@ -9,6 +9,7 @@ the dataclass fields and never reach the JSON.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -26,15 +27,17 @@ PLOVER_TYPES = (
 )
 
 
+@functools.cache
+def _json_fields(cls: type) -> tuple[tuple[str, str], ...]:
+    """(attribute, JSON key) of a model class's serialised fields, computed once per class."""
+    return tuple((f.name, f.name.rstrip("_")) for f in dataclasses.fields(cls)
+                 if not f.metadata.get("internal"))
+
+
 def to_json(value: Any) -> Any:
     """Turn a model object (or a list / dict of them) into plain JSON-ready values."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {}
-        for f in dataclasses.fields(value):
-            if f.metadata.get("internal"):
-                continue
-            out[f.name.rstrip("_")] = to_json(getattr(value, f.name))
-        return out
+        return {key: to_json(getattr(value, name)) for name, key in _json_fields(type(value))}
     if isinstance(value, (list, tuple)):
         return [to_json(v) for v in value]
     if isinstance(value, dict):

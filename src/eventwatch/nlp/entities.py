@@ -43,7 +43,8 @@ def is_acronym(text: str) -> bool:
     return 2 <= len(bare) <= 8 and bare.isupper() and bare.isalpha()
 
 
-def _name_tokens(name: str) -> list[str]:
+def name_tokens(name: str) -> list[str]:
+    """The lower-case words of a person's name without titles ("President Joe Biden" -> joe, biden)."""
     return [w for w in normal_key(name).split() if w not in _TITLE_WORDS]
 
 
@@ -76,11 +77,12 @@ class _Merger:
 
     def _find_partner(self, text: str, etype: str) -> Entity | None:
         if etype == "PERSON":
-            toks = _name_tokens(text)
+            toks = name_tokens(text)
             if len(toks) == 1:
                 # A surname (or given name) alone refers to the last person whose name has it.
                 for ent in reversed(self.entities):
-                    if ent.type == "PERSON" and toks[0] in _name_tokens(ent.name)[-1:] + _name_tokens(ent.name)[:1]:
+                    names = name_tokens(ent.name)
+                    if ent.type == "PERSON" and toks[0] in (names[:1] + names[-1:]):
                         return ent
         if is_acronym(text):
             letters = text.replace(".", "").upper()

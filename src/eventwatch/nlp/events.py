@@ -22,7 +22,7 @@ from ..kb import countries, lexicon
 from ..pipeline import Stage, stage
 from .actors import code_tokens
 from .quotes import SPEECH_VERBS
-from .refer import antecedent, entity_at
+from .refer import entity_at, referent
 from .spans import conjuncts, phrase
 from .text import parse
 
@@ -233,10 +233,7 @@ class EventsStage(Stage):
 
     def _actor(self, doc: Document, tok: Token) -> Actor | None:
         """The actor a token stands for: its entity's code, else the words of its phrase."""
-        if tok.pos_ == "PRON" and tok.lower_ in ("he", "she", "they", "it", "we"):
-            found = antecedent(doc, tok.idx, tok.lower_)
-        else:
-            found = entity_at(doc, tok.idx, tok.idx + len(tok.text))
+        found = referent(doc, tok)
         start, end = phrase(tok)
         if found is None and tok.pos_ == "NOUN":
             # "the United States' presence": the possessor is the actor behind the noun.

@@ -16,7 +16,7 @@ from spacy.tokens import Token
 
 from ..document import Document, Quote, Speaker
 from ..pipeline import Stage, stage
-from .refer import antecedent, entity_at
+from .refer import PRONOUNS, entity_at, referent
 from .spans import char_span, phrase
 from .text import parse
 
@@ -27,7 +27,6 @@ emphasise report write ask accuse urge suggest reply respond confirm acknowledge
 predict promise vow caution complain comment remark recall observe tweet post reiterate testify
 admit concede contend maintain point describe charge demand estimate reveal disclose signal
 """.split())
-_PRONOUNS = {"he", "she", "they", "i", "we", "it"}
 _OPEN, _CLOSE = "\u201c\u201e\u00ab", "\u201d\u00bb"
 _SINGLE = re.compile(r"(?<!\w)\u2018([^\u2018\u2019\n]+?)\u2019(?!\w)")
 
@@ -198,14 +197,14 @@ class QuotesStage(Stage):
 
 def speaker_of(doc: Document, subject: Token) -> Speaker:
     """The speaker for a subject token: its entity, or for a pronoun the entity it stands for."""
-    if subject.lower_ in _PRONOUNS:
-        found = antecedent(doc, subject.idx, subject.lower_)
+    found = referent(doc, subject)
+    if subject.lower_ in PRONOUNS:
         if found is not None:
             ent, m = found
             return Speaker.of(doc.text, m.start, m.end, entity=ent.id, name=ent.name)
         return Speaker.of(doc.text, subject.idx, subject.idx + len(subject.text), name=None)
     start, end = phrase(subject)
-    found = entity_at(doc, subject.idx, subject.idx + len(subject.text)) or entity_at(doc, start, end)
+    found = found or entity_at(doc, start, end)
     if found is not None and found[0].type in ("PERSON", "ORG", "GPE", "NORP"):
         ent, m = found
         return Speaker.of(doc.text, m.start, m.end, entity=ent.id, name=ent.name)

@@ -4,7 +4,12 @@ Shared by the stages that attach text to entities (quotes' speakers, events' act
 """
 from __future__ import annotations
 
+from spacy.tokens import Token
+
 from ..document import Document, Entity, Span
+from .entities import name_tokens
+
+PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it"})
 
 
 def entity_at(doc: Document, start: int, end: int) -> tuple[Entity, Span] | None:
@@ -17,7 +22,8 @@ def entity_at(doc: Document, start: int, end: int) -> tuple[Entity, Span] | None
     word = doc.text[start:end]
     if word[:1].isupper() and " " not in word:
         for ent in doc.entities:
-            if ent.type == "PERSON" and len(ent.name.split()) > 1 and ent.name.split()[-1] == word \
+            names = name_tokens(ent.name)
+            if ent.type == "PERSON" and len(names) > 1 and names[-1] == word.lower() \
                     and ent.mentions[0].start < start:
                 return ent, doc.span(start, end)
     return None
@@ -44,3 +50,10 @@ def antecedent(doc: Document, before: int, pronoun: str) -> tuple[Entity, Span] 
                 if head is not None and head.root.dep_ in ("nsubj", "nsubjpass"):
                     subject = (ent, m)
     return subject or nearest
+
+
+def referent(doc: Document, tok: Token) -> tuple[Entity, Span] | None:
+    """The entity a token refers to: a pronoun's antecedent, else the entity it is part of."""
+    if tok.lower_ in PRONOUNS:
+        return antecedent(doc, tok.idx, tok.lower_)
+    return entity_at(doc, tok.idx, tok.idx + len(tok.text))
