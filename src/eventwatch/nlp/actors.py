@@ -1,6 +1,7 @@
 """The actors stage: which entities are political actors, as ISO3 country + PLOVER sector.
 
-A country name is its government (GOV). A metonymic capital ("Washington") is that country's
+An entity linked to the actor dictionary takes the role it held on the publication date.
+Otherwise: a country name is its government (GOV). A metonymic capital ("Washington") is that country's
 government. A person or organisation takes its country and sector from the words around
 it: a demonym or country before the name ("Russian Vladimir Putin", "the Russian Defence
 Ministry"), or an apposition naming a role ("Sergei Naryshkin, Russia's foreign
@@ -63,8 +64,16 @@ class ActorsStage(Stage):
         sdoc = parse(doc)
         metonyms = {(p.start, p.end): p for p in doc.places if p.metonymic}
         places = {(p.start, p.end): p for p in doc.places}
+        entries = doc.work.get("kb_entries", {})
+        day = doc.published_date
         for ent in doc.entities:
-            ent.actor = self._code(ent, sdoc, places, metonyms)
+            entry = entries.get(ent.kb_id) if ent.kb_id else None
+            role = entry.role_on(day) if entry is not None else None
+            if role is not None:
+                # The role held on the publication date ("Naryshkin" in 2021: RUS SPY).
+                ent.actor = ActorCode(role.country, role.sector)
+            else:
+                ent.actor = self._code(ent, sdoc, places, metonyms)
         return doc
 
     def _code(self, ent: Entity, sdoc, places, metonyms) -> ActorCode | None:

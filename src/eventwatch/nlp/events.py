@@ -236,9 +236,11 @@ class EventsStage(Stage):
         found = referent(doc, tok)
         start, end = phrase(tok)
         if found is None and tok.pos_ == "NOUN":
-            # "the United States' presence": the possessor is the actor behind the noun.
-            found = next((f for c in tok.children if c.dep_ == "poss"
-                          if (f := entity_at(doc, c.idx, c.idx + len(c.text))) is not None), None)
+            # "the United States' presence", "M23 fighters": a named possessor or modifier is
+            # the actor behind the noun.
+            found = next((f for c in tok.children if c.dep_ in ("poss", "compound")
+                          if (f := entity_at(doc, c.idx, c.idx + len(c.text))) is not None
+                          and f[0].actor is not None), None)
         if found is not None and found[0].actor is not None:
             ent, m = found
             return Actor.of(doc.text, start, end, entity=ent.id, name=ent.name,

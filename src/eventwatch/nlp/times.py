@@ -341,21 +341,11 @@ def find(text: str, anchor: Anchor, tense: Callable[[int], int] = lambda _: 0) -
     return sorted(found)
 
 
-def parse_published(value: str | None) -> dt.date | None:
-    """The date of an ISO 8601 date or datetime string, or None."""
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
 @stage("times", requires=("parse",), assigns=("times",))
 class TimesStage(Stage):
     def __call__(self, doc: Document) -> Document:
         sdoc = parse(doc)
-        anchor = Anchor(parse_published(doc.published))
+        anchor = Anchor(doc.published_date)
         doc.times = [Time.of(doc.text, s, e, type=t, value=v)
                      for s, e, t, v in find(doc.text, anchor, lambda off: tense_at(sdoc, off))]
         return doc
