@@ -84,6 +84,7 @@ def _write(doc: Document, fmt: str, out: IO[str], first: bool) -> None:
 def cmd_analyze(args: argparse.Namespace) -> int:
     """Analyse a text file or a JSON Lines stream and print SCHEMA v1 documents."""
     from . import analyze_many
+    from .pipeline import Config, shared_pipeline
     from .sources import BadRecord, read_jsonl, read_text
 
     stream, name = _open_input(args.input)
@@ -107,6 +108,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                 item.id = f"{Path(name).stem if name != '<stdin>' else 'stdin'}-{count}"
             yield item
 
+    pipeline = shared_pipeline(config=Config(actor_files=tuple(args.actors))) if args.actors else None
     fmt = args.format or ("json" if args.input_format == "text" else "jsonl")
     many = args.input_format == "jsonl" and fmt == "json"
     out = sys.stdout
@@ -114,7 +116,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if many:
         out.write("[\n")
     try:
-        for doc in analyze_many(articles()):
+        for doc in analyze_many(articles(), pipeline=pipeline):
             if "error" in doc.work:
                 bad += 1
                 _err(f"{name}: document {doc.id!r}: {doc.work['error']}")
@@ -167,6 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--published", help="publication date (ISO 8601) anchoring relative dates")
     p.add_argument("--id", help="document id for a text input")
     p.add_argument("--input-format", choices=("text", "jsonl"), default="text")
+    p.add_argument("--actors", action="append", default=[], metavar="FILE",
+                   help="a YAML actor dictionary (format of kb/data/actors.yaml) that extends or "
+                        "overrides the built-in one; repeatable")
     p.add_argument("--format", choices=("json", "jsonl", "summary"),
                    help="output: json (indented; an array for JSON Lines input), jsonl (default for "
                         "jsonl input) or summary (a human-readable digest)")

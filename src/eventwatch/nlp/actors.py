@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from ..document import ActorCode, Document, Entity
+from ..document import ActorCode, Document, Entity, Mention
 from ..kb import agents, countries
 from ..pipeline import Stage, stage
+from .refer import antecedent, entity_at
 from .spans import char_span, token_at
 from .text import parse
 
@@ -74,6 +75,7 @@ class ActorsStage(Stage):
                 ent.actor = ActorCode(role.country, role.sector)
             else:
                 ent.actor = self._code(ent, sdoc, places, metonyms)
+        add_references(doc, sdoc, self.kb)
         return doc
 
     def _code(self, ent: Entity, sdoc, places, metonyms) -> ActorCode | None:
@@ -122,3 +124,51 @@ class ActorsStage(Stage):
 
     def _from_tokens(self, tokens: list[Token]) -> ActorCode | None:
         return code_tokens(tokens, self.kb) if tokens else None
+
+
+#: Head nouns of a title that can stand for a person already named ("the Russian president").
+TITLE_NOUNS = frozenset("""president minister premier chancellor leader chief director head spokesman
+spokeswoman spokesperson secretary ambassador envoy general commander governor mayor king queen
+prince emir sultan ayatollah pope official diplomat senator lawmaker""".split())
+
+
+def add_references(doc: Document, sdoc, kb: "countries.CountryKB") -> None:
+    """Titles and subject pronouns as mentions of the people they refer to.
+
+    An apposition to a name ("Sergei Naryshkin, Russia's foreign intelligence service
+    director") is a nominal mention of that person; a definite title of a country's official
+    ("the Russian president") one of the latest person of that country named before it; a
+    subject "he"/"she" one of its antecedent (`refer.antecedent`).
+    """
+    taken = {(m.start, m.end) for e in doc.entities for m in e.mentions}
+    people = [e for e in doc.entities if e.type == "PERSON"]
+    added: list[tuple[Entity, Mention]] = []
+    for tok in sdoc:
+        target = None
+        span = None
+        if tok.dep_ == "appos" and tok.lemma_.lower() in TITLE_NOUNS:
+            found = entity_at(doc, tok.head.idx, tok.head.idx + len(tok.head.text))
+            if found is not None and found[0].type == "PERSON":
+                target, span = found[0], (tok.left_edge.idx, tok.idx + len(tok.text))
+        elif tok.pos_ == "NOUN" and tok.lemma_.lower() in TITLE_NOUNS and tok.dep_ != "appos" and \
+                any(c.lower_ == "the" for c in tok.children):
+            country = next((kb.demonym(c.text) for c in tok.children if c.dep_ in ("amod", "compound")
+                            and kb.demonym(c.text)), None)
+            if country:
+                before = [(m.start, e) for e in people for m in e.mentions
+                          if m.end <= tok.idx and e.actor and e.actor.country == country]
+                if before:
+                    target, span = max(before, key=lambda b: b[0])[1], (tok.left_edge.idx, tok.idx + len(tok.text))
+        elif tok.dep_ in ("nsubj", "nsubjpass") and tok.lower_ in ("he", "she"):
+            found = antecedent(doc, tok.idx, tok.lower_)
+            if found is not None:
+                target, span = found[0], (tok.idx, tok.idx + len(tok.text))
+        if target is None or span in taken or span[0] >= span[1]:
+            continue
+        kind = "pronoun" if tok.pos_ == "PRON" else "nominal"
+        added.append((target, Mention.of(doc.text, span[0], span[1], kind=kind)))
+        taken.add(span)
+    for ent, mention in added:
+        ent.mentions.append(mention)
+    for ent in doc.entities:
+        ent.mentions.sort(key=lambda m: m.start)

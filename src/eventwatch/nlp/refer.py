@@ -15,10 +15,13 @@ PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it"})
 def entity_at(doc: Document, start: int, end: int) -> tuple[Entity, Span] | None:
     """The entity with a mention overlapping ``start..end``, and that mention; else a person
     whose surname the text is (a later "Ruto" the NER missed), with the text as the mention."""
-    for ent in doc.entities:
-        for m in ent.mentions:
-            if m.start < end and start < m.end:
-                return ent, m
+    # A name beats a title or pronoun around it ("Russia" inside "Russia's ... director"),
+    # and the tightest mention wins.
+    hits = [(m.kind != "name", m.end - m.start, ent, m) for ent in doc.entities for m in ent.mentions
+            if m.start < end and start < m.end]
+    if hits:
+        _, _, ent, m = min(hits, key=lambda h: (h[0], h[1]))
+        return ent, m
     word = doc.text[start:end]
     if word[:1].isupper() and " " not in word:
         for ent in doc.entities:
