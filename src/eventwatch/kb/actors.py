@@ -105,6 +105,7 @@ class ActorKB:
     def __post_init__(self) -> None:
         self._index: dict[str, list[int]] = {}
         self._by_edge: dict[str, set[str]] = {}
+        self._fuzzy_cache: dict[tuple[str, float], list[tuple[ActorEntry, float]]] = {}
         for i, entry in enumerate(self.entries):
             self._add(i, entry)
 
@@ -131,6 +132,7 @@ class ActorKB:
                 self.entries[i] = merged  # every index pointing at a replaced entry now finds this one
             self.entries.append(merged)
             self._add(len(self.entries) - 1, merged)
+        self._fuzzy_cache.clear()
 
     def lookup(self, name: str) -> list[ActorEntry]:
         """Entries named ``name`` (exact after folding), most recently curated first."""
@@ -144,6 +146,16 @@ class ActorKB:
         return out
 
     def fuzzy(self, name: str, minimum: float = FUZZY_MIN) -> list[tuple[ActorEntry, float]]:
+        """Entries whose name is within one typo-ish distance of ``name`` (best first); cached,
+        since news repeats names."""
+        key = (name_key(name), minimum)
+        if key not in self._fuzzy_cache:
+            if len(self._fuzzy_cache) > 50_000:
+                self._fuzzy_cache.clear()
+            self._fuzzy_cache[key] = self._fuzzy(name, minimum)
+        return self._fuzzy_cache[key]
+
+    def _fuzzy(self, name: str, minimum: float) -> list[tuple[ActorEntry, float]]:
         """Entries whose name is within one typo-ish distance of ``name`` (best first).
 
         Only names sharing the first or last word and of about the same length are compared,
@@ -158,7 +170,10 @@ class ActorKB:
         for cand in candidates:
             if abs(len(cand) - len(key)) > max(3, len(key) // 6) or len(cand.split()) != len(words):
                 continue
-            score = difflib.SequenceMatcher(None, key, cand).ratio()
+            matcher = difflib.SequenceMatcher(None, key, cand)
+            if matcher.real_quick_ratio() < minimum or matcher.quick_ratio() < minimum:
+                continue  # cheap upper bounds first
+            score = matcher.ratio()
             if score >= minimum:
                 scored.append((cand, score))
         out, seen = [], set()

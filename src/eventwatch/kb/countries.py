@@ -34,6 +34,7 @@ _SEPARATORS = re.compile(r"[^\w]+|_")
 _ABBREVIATIONS: dict[str, str] = {"st": "saint", "ste": "sainte"}
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """The form names are compared in: no accents or case, "&" as "and", punctuation dropped.
 

@@ -158,6 +158,7 @@ class Linker:
         self.kb, self.countries, self.doc, self.sdoc = kb, countries_kb, doc, sdoc
         self.day = doc.published_date
         self.entries: dict[str, "actor_kb.ActorEntry"] = {}
+        self._by_sentence: dict[tuple[int, int], set[str]] = {}
 
     def link(self, ent: Entity) -> None:
         if ent.type in ("GPE", "LOC"):
@@ -196,16 +197,19 @@ class Linker:
                                               e.source != "phoenix"))
 
     def _context_countries(self, ent: Entity) -> set[str]:
-        found = set()
+        """Countries named by demonyms in the sentences of an entity's mentions."""
+        found: set[str] = set()
         for m in ent.mentions:
             sent = self.doc.sentence_at(m.start)
-            if sent is None:
-                continue
-            for tok in self.sdoc.char_span(sent.start, sent.end, alignment_mode="expand") or []:
-                iso3 = self.countries.demonym(tok.text)
-                if iso3:
-                    found.add(iso3)
+            if sent is not None:
+                found |= self._sentence_countries(sent.start, sent.end)
         return found
+
+    def _sentence_countries(self, start: int, end: int) -> set[str]:
+        if (start, end) not in self._by_sentence:
+            toks = self.sdoc.char_span(start, end, alignment_mode="expand") or []
+            self._by_sentence[(start, end)] = {iso3 for t in toks if (iso3 := self.countries.demonym(t.text))}
+        return self._by_sentence[(start, end)]
 
     def _context_agrees(self, entry, ent: Entity) -> bool:
         role = entry.role_on(self.day)
