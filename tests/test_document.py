@@ -49,3 +49,18 @@ def test_document_serialises_to_schema_keys_without_working_state():
 
 def test_to_json_handles_nested_lists():
     assert to_json([Region(0, 1), {"a": Region(2, 3)}]) == [{"start": 0, "end": 1}, {"a": {"start": 2, "end": 3}}]
+
+
+def test_trim_articles_possessives_and_abbreviations():
+    from eventwatch.nlp.spans import trim
+
+    def cut(text, start=0, end=None):
+        s, e = trim(text, start, len(text) if end is None else end)
+        return text[s:e]
+
+    assert cut("the United Nations") == "United Nations"
+    assert cut("The United Nations said", 0, 18) == "United Nations"    # sentence start
+    assert cut("He flew to The Hague", 11) == "The Hague"               # part of the name
+    assert cut("Russia's") == "Russia" and cut("Putin\u2019s") == "Putin"
+    assert cut("U.S.") == "U.S." and cut("Fla.") == "Fla."
+    assert cut("Buducnost (V)") == "Buducnost (V)" and cut("Kenya,") == "Kenya"

@@ -11,6 +11,7 @@ input as a whole cannot be used (missing, empty, binary, undecodable).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Iterator
@@ -108,7 +109,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                 item.id = f"{Path(name).stem if name != '<stdin>' else 'stdin'}-{count}"
             yield item
 
-    pipeline = shared_pipeline(config=Config(actor_files=tuple(args.actors))) if args.actors else None
+    pipeline = None
+    if args.actors or args.ner_model:
+        config = Config(actor_files=tuple(args.actors))
+        if args.ner_model:
+            config = dataclasses.replace(config, ner_model=args.ner_model)
+        pipeline = shared_pipeline(config=config)
     fmt = args.format or ("json" if args.input_format == "text" else "jsonl")
     many = args.input_format == "jsonl" and fmt == "json"
     out = sys.stdout
@@ -172,6 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--actors", action="append", default=[], metavar="FILE",
                    help="a YAML actor dictionary (format of kb/data/actors.yaml) that extends or "
                         "overrides the built-in one; repeatable")
+    p.add_argument("--ner-model", metavar="DIR",
+                   help="a trained NER pipeline (scripts/train_ner.sh) replacing the model's own; "
+                        "default: $EVENTWATCH_NER_MODEL")
     p.add_argument("--format", choices=("json", "jsonl", "summary"),
                    help="output: json (indented; an array for JSON Lines input), jsonl (default for "
                         "jsonl input) or summary (a human-readable digest)")

