@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import eventwatch
-from eventwatch.pipeline import Config, shared_pipeline
+from eventwatch.pipeline import SHIPPED_NER, Config, shared_pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -14,8 +14,8 @@ SHARED = ROOT.parent / "shared"
 
 @pytest.fixture(scope="session")
 def pipeline():
-    # The stock NER, whatever EVENTWATCH_NER_MODEL says: golden files pin its output.
-    return shared_pipeline(config=Config(ner_model=None))
+    # The shipped recogniser, whatever EVENTWATCH_NER_MODEL says: golden files pin its output.
+    return shared_pipeline(config=Config(ner_model=str(SHIPPED_NER)))
 
 
 @pytest.fixture(scope="session")

@@ -113,7 +113,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if args.actors or args.ner_model:
         config = Config(actor_files=tuple(args.actors))
         if args.ner_model:
-            config = dataclasses.replace(config, ner_model=args.ner_model)
+            config = dataclasses.replace(config, ner_model=None if args.ner_model == "stock" else args.ner_model)
         pipeline = shared_pipeline(config=config)
     fmt = args.format or ("json" if args.input_format == "text" else "jsonl")
     many = args.input_format == "jsonl" and fmt == "json"
@@ -179,8 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a YAML actor dictionary (format of kb/data/actors.yaml) that extends or "
                         "overrides the built-in one; repeatable")
     p.add_argument("--ner-model", metavar="DIR",
-                   help="a trained NER pipeline (scripts/train_ner.sh) replacing the model's own; "
-                        "default: $EVENTWATCH_NER_MODEL")
+                   help="the entity recogniser: a trained NER pipeline folder (scripts/train_ner.sh), "
+                        "or 'stock' for the spaCy model's own; default: $EVENTWATCH_NER_MODEL, else "
+                        "the CoNLL-2003 fine-tuned one shipped with eventwatch")
     p.add_argument("--format", choices=("json", "jsonl", "summary"),
                    help="output: json (indented; an array for JSON Lines input), jsonl (default for "
                         "jsonl input) or summary (a human-readable digest)")

