@@ -38,7 +38,11 @@ def test_absolute_dates():
 
 
 def test_durations_and_sets():
-    assert values("the 20-years involvement") == [("20-years", "DURATION", "P20Y")]
+    assert values("his 20-years involvement") == [("20-years", "DURATION", "P20Y")]
+    assert values("the four days")[0] == ("the four days", "DURATION", "P4D")
+    assert values("a year and a half")[0][2] == "P1Y6M" and values("2 1/2 years")[0][2] == "P2Y6M"
+    assert values("the last twenty-four hours")[0][2] == "PT24H"
+    assert values("for weeks")[0][1:] == ("DURATION", "PXW")
     assert values("for three hours")[0][1:] == ("DURATION", "PT3H")
     assert values("meets every week")[0][1:] == ("SET", "P1W")
 
@@ -75,3 +79,36 @@ def test_in_the_pipeline_tense_comes_from_the_parse(analyze):
 def test_on_weekday_follows_tense_too():
     assert values("Protesters marched on Friday.", tense=-1)[0][2] == "2021-10-08"
     assert values("Protesters will march on Friday.", tense=1)[0][2] == "2021-10-15"
+
+
+def test_spoken_years_centuries_and_quarters():
+    assert values("in nineteen ninety-six")[0][1:] == ("DATE", "1996")
+    assert values("January nineteen ninety-seven")[0][2] == "1997-01"
+    assert values("the 20th century")[0][2] == "19" and values("the 1800s")[0][2] == "18"
+    assert values("third-quarter profit", tense=-1)[0][2] == "2021-Q3"
+    assert values("the fourth quarter", anchor=Anchor(dt.date(2022, 2, 1)), tense=-1)[0][2] == "2021-Q4"
+
+
+def test_relative_month_and_year_modifiers():
+    assert values("last May")[0] == ("last May", "DATE", "2020-05")
+    assert values("June last year")[0][2] == "2020-06"
+    assert values("a year earlier")[0][1:] == ("DATE", "2020")
+    assert values("two weeks later")[0][1:] == ("DATE", "2021-W43")
+
+
+def test_narrowing_modifiers_keep_the_value():
+    assert values("early Tuesday", tense=-1)[0] == ("early Tuesday", "DATE", "2021-10-12")
+    assert values("the end of November", tense=1)[0] == ("the end of November", "DATE", "2021-11")
+    assert values("Saturday, April 25", tense=1)[0] == ("Saturday, April 25", "DATE", "2022-04-25")
+
+
+def test_clock_times_and_weekly_sets():
+    assert values("at 10 p.m. Wednesday", tense=-1)[0][1:] == ("TIME", "2021-10-13T22:00")
+    assert values("noon")[0][1:] == ("TIME", "2021-10-14T12:00")
+    assert values("every Thursday")[0][1:] == ("SET", "XXXX-WXX-4")
+    assert values("on Tuesday nights")[0][1:] == ("SET", "XXXX-WXX-2TNI")
+
+
+def test_fall_the_verb_is_no_season():
+    assert values("Prices could fall sharply.") == []
+    assert values("in the fall")[0][1:] == ("DATE", "2021-FA")

@@ -25,9 +25,12 @@ MONTHS["sept"] = 9
 WEEKDAYS = {d: i for i, d in enumerate(
     ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
 NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-           "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
-           "several": None, "few": None, "many": None}
+           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+           "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+           "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+           "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100,
+           "a couple of": 2, "a couple": 2, "a dozen": 12, "dozen": 12,
+           "several": None, "few": None, "a few": None, "many": None, "some": None}
 UNITS = {"year": "Y", "month": "M", "week": "W", "day": "D", "decade": "DE", "century": "CE",
          "hour": "H", "minute": "M", "second": "S"}
 SETS = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y", "yearly": "P1Y"}
@@ -37,10 +40,20 @@ QUARTERS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 _MONTH = r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _DAY2 = r"(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
+_TEENS = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+_SPOKEN_YEAR = (r"(?:nineteen|eighteen)[\s-](?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+                r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|" + _TEENS + r"|hundred)"
+                r"|two[\s-]thousand(?:\s+and\s+(?:one|two|three|four|five|six|seven|eight|nine|ten))?")
+_YEAR = r"(?P<year>(?:1[89]|20)\d\d|" + _SPOKEN_YEAR + r")"
 _WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_NUM = r"(?P<num>\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|several|few)"
-_UNIT = r"(?P<unit>year|month|week|day|decade|century|hour|minute)s?"
+_TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_ONES = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_NUM = (r"(?P<num>\d+(?:\.\d+)?(?:\s+1/2)?|" + _TENS + r"(?:[\s-]" + _ONES + r")?|a\s+couple(?:\s+of)?|"
+        r"a\s+dozen|a\s+few|a\s+hundred|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+        r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|several|few|dozen)")
+_APPROX = (r"(?:(?:nearly|almost|about|around|roughly|approximately|(?:no\s+)?more\s+than|(?:no\s+)?less\s+than|"
+           r"fewer\s+than|at\s+least|up\s+to|over|under|some|another|the(?:\s+(?:past|last|next|first|previous|coming))?)\s+)?")
+_UNIT = r"(?P<unit>year|month|week|day|decade|century|hour|minute|second)s?"
 _RANGE = r"(?:\s*(?:-|to|through|and|until)\s*)"
 
 
@@ -96,6 +109,22 @@ def _weekday(target: int, anchor: Anchor, tense: int, modifier: str = "") -> str
     return _iso(anchor.shift(days=delta))
 
 
+def _year_of(m: re.Match[str]) -> str | None:
+    """The year a match names, in digits ("nineteen ninety-six" -> "1996")."""
+    raw = m.groupdict().get("year")
+    if not raw or raw.isdigit():
+        return raw
+    words = raw.lower().replace("-", " ").split()
+    if words[:2] == ["two", "thousand"]:
+        return str(2000 + int(NUMBERS.get(words[-1]) or 0)) if len(words) > 2 else "2000"
+    century = {"nineteen": 1900, "eighteen": 1800}[words[0]]
+    rest = " ".join(words[1:])
+    if rest == "hundred":
+        return str(century)
+    n = _number(rest)
+    return str(century + int(n)) if n is not None else None
+
+
 def _month_number(word: str) -> int:
     return MONTHS[word.lower().rstrip(".")[:3]]
 
@@ -103,7 +132,7 @@ def _month_number(word: str) -> int:
 def _day_date(m: re.Match[str], anchor: Anchor, tense: int) -> tuple[str, str] | None:
     month = _month_number(m.group("month"))
     day = int(m.group("day"))
-    year = m.group("year") or _year_for_month(month, anchor, tense)
+    year = _year_of(m) or _year_for_month(month, anchor, tense)
     if not 1 <= day <= 31:
         return None
     value = f"{year}-{month:02d}-{day:02d}"
@@ -115,14 +144,19 @@ def _day_date(m: re.Match[str], anchor: Anchor, tense: int) -> tuple[str, str] |
 
 def _month_year(m, anchor, tense):
     month = _month_number(m.group("month"))
-    return "DATE", f"{m.group('year')}-{month:02d}"
+    return "DATE", f"{_year_of(m)}-{month:02d}"
 
 
 def _month(m, anchor, tense):
     word = m.group("month").lower().rstrip(".")
-    if len(word) < 3 or (word == "may" and not m.group("pre")):
+    mod = (m.group("mmod") or "").lower()
+    if len(word) < 3 or (word == "may" and not (m.group("pre") or mod)):
         return None
     month = MONTHS[word[:3]]
+    if mod in ("last", "next", "this") and anchor.published is not None:
+        # TimeML: "last May" is May of the previous year, "next May" of the next one.
+        year = anchor.published.year + {"last": -1, "next": 1, "this": 0}[mod]
+        return "DATE", f"{year}-{month:02d}"
     value = f"{_year_for_month(month, anchor, tense)}-{month:02d}"
     return "DATE", value
 
@@ -140,11 +174,12 @@ def _weekday_rule(m, anchor, tense):
 
 
 def _year(m, anchor, tense):
-    return "DATE", m.group("year")
+    return "DATE", _year_of(m)
 
 
 def _decade(m, anchor, tense):
-    return "DATE", m.group("dec")[:3]
+    dec = m.group("dec")
+    return "DATE", dec[:2] if dec.endswith("00") else dec[:3]  # "the 1800s" is a century
 
 
 def _iso_date(m, anchor, tense):
@@ -152,7 +187,7 @@ def _iso_date(m, anchor, tense):
 
 
 def _relative_day(m, anchor, tense):
-    word = m.group(0).lower()
+    word = re.sub(r"\s+", " ", m.group("rday").lower())
     offset = {"today": 0, "yesterday": -1, "tomorrow": 1}.get(word)
     if offset is not None:
         return "DATE", _iso(anchor.shift(days=offset))
@@ -194,6 +229,8 @@ def _relative_period(m, anchor, tense):
 
 
 def _ago(m, anchor, tense):
+    if m.group(0).lower().endswith("later"):
+        return _later(m, anchor, tense)
     n = _number(m.group("num"))
     unit = m.group("unit").lower()
     if n is None or anchor.published is None:
@@ -214,28 +251,124 @@ def _ago(m, anchor, tense):
     return "DATE", "PAST_REF"
 
 
+def _later(m, anchor, tense):
+    """ "a year later": the anchor shifted forward, at the unit's granularity."""
+    n = _number(m.group("num"))
+    unit = m.group("unit").lower()
+    p = anchor.published
+    if n is None or p is None or unit not in ("day", "week", "month", "year"):
+        return "DATE", "FUTURE_REF"
+    n = int(n)
+    if unit == "day":
+        return "DATE", _iso(p + dt.timedelta(days=n))
+    if unit == "week":
+        y, w, _ = (p + dt.timedelta(weeks=n)).isocalendar()
+        return "DATE", f"{y}-W{w:02d}"
+    if unit == "month":
+        month = p.month + n
+        return "DATE", f"{p.year + (month - 1) // 12}-{(month - 1) % 12 + 1:02d}"
+    return "DATE", str(p.year + n)
+
+
 def _number(word: str) -> float | None:
-    word = word.lower()
+    """A number written in digits ("2 1/2") or words ("twenty-four", "a couple of")."""
+    word = re.sub(r"\s+", " ", word.lower().replace("-", " ")).strip()
     if word in NUMBERS:
         return NUMBERS[word]
+    parts = word.split()
+    if len(parts) == 2 and parts[0] in NUMBERS and parts[1] in NUMBERS and parts[0] not in ("a", "an"):
+        tens, ones = NUMBERS[parts[0]], NUMBERS[parts[1]]
+        if tens is not None and ones is not None:
+            return tens + ones
+    half = 0.5 if word.endswith(" 1/2") else 0.0
     try:
-        return float(word)
+        return float(word.removesuffix(" 1/2")) + half
     except ValueError:
         return None
 
 
+_SMALLER = {"Y": (12, "M"), "M": (30, "D"), "W": (7, "D"), "D": (24, "H"), "H": (60, "M"), "MIN": (60, "S")}
+
+
+def _amount(n: float | None, code: str, time_unit: bool) -> str:
+    """A TimeML duration amount: "P2Y6M" for 2.5 years, "PT1M30S" for 1.5 minutes."""
+    prefix = "PT" if time_unit else "P"
+    if n is None:
+        return f"{prefix}X{code}"
+    if float(n).is_integer():
+        return f"{prefix}{int(n)}{code}"
+    whole, frac = int(n), n - int(n)
+    per, smaller = _SMALLER["MIN" if time_unit and code == "M" else code]
+    rest = f"{round(frac * per)}{smaller}"
+    if code == "D":
+        return f"P{whole}DT{rest}" if whole else f"PT{rest}"
+    return f"{prefix}{whole}{code}{rest}" if whole else f"{prefix}{rest}"
+
+
 def _duration(m, anchor, tense):
     n = _number(m.group("num"))
+    if n is not None and m.groupdict().get("half"):
+        n += 0.5
     unit = m.group("unit").lower()
-    code = UNITS[unit]
-    amount = "X" if n is None else (str(int(n)) if float(n).is_integer() else str(n))
-    if unit in ("hour", "minute"):
-        return "DURATION", f"PT{amount}{code}"
     if unit == "decade":
-        return "DURATION", f"P{amount}0Y" if amount != "X" else "PXDE"
+        return "DURATION", f"P{int(n * 10)}Y" if n is not None and float(n).is_integer() else "PXDE"
     if unit == "century":
-        return "DURATION", f"P{amount}00Y" if amount != "X" else "PXCE"
-    return "DURATION", f"P{amount}{code}"
+        return "DURATION", f"P{int(n * 100)}Y" if n is not None and float(n).is_integer() else "PXCE"
+    return "DURATION", _amount(n, UNITS[unit], unit in ("hour", "minute", "second"))
+
+
+def _vague_duration(m, anchor, tense):
+    """Plural units without a number: "for weeks", "in recent years" -> PXW, PXY."""
+    unit = m.group("vunit").lower().rstrip("s")
+    unit = "century" if unit == "centurie" else unit
+    if unit == "decade":
+        return "DURATION", "PXDE"
+    if unit == "century":
+        return "DURATION", "PXCE"
+    return "DURATION", _amount(None, UNITS[unit], unit in ("hour", "minute", "second"))
+
+
+def _century(m, anchor, tense):
+    return "DATE", f"{int(m.group('cent')) - 1:02d}"
+
+
+def _clock(m, anchor, tense):
+    """Clock times ("10 p.m. Wednesday", "noon Thursday"), on the day named or the anchor day."""
+    if m.group("noon"):
+        hour, minute = (12, 0) if m.group("noon").lower() == "noon" else (0, 0)
+    else:
+        hour, minute = int(m.group("hh")), int(m.group("mm") or 0)
+        ampm = m.group("ampm").lower().replace(".", "")
+        if not 1 <= hour <= 12 or minute > 59:
+            return None
+        hour = hour % 12 + (12 if ampm == "pm" else 0)
+    if m.group("cweekday"):
+        day = _weekday(WEEKDAYS[m.group("cweekday").lower()], anchor, tense)
+    else:
+        rel = (m.group("crel") or "").lower()
+        day = _iso(anchor.shift(days={"yesterday": -1, "tomorrow": 1}.get(rel, 0)))
+    return "TIME", f"{day}T{hour:02d}:{minute:02d}"
+
+
+def _weekday_set(m, anchor, tense):
+    """ "every Thursday", "Tuesday nights", "each July"."""
+    if m.group("smonth"):
+        return "SET", f"XXXX-{_month_number(m.group('smonth')):02d}"
+    day = m.group("sday") or m.group("sday2")
+    value = f"XXXX-WXX-{WEEKDAYS[day.lower()] + 1}"
+    part = (m.group("spart") or m.group("spart2") or "").lower().rstrip("s")
+    if part:
+        value += {"morning": "TMO", "afternoon": "TAF", "evening": "TEV", "night": "TNI"}[part]
+    return "SET", value
+
+
+def _month_relative_year(m, anchor, tense):
+    """ "June last year", "January this year", "May of next year"."""
+    if anchor.published is None:
+        return None
+    month = _month_number(m.group("month"))
+    year = anchor.published.year + {"last": -1, "this": 0, "next": 1}[m.group("ymod").lower()]
+    return "DATE", f"{year}-{month:02d}"
 
 
 def _set(m, anchor, tense):
@@ -248,16 +381,18 @@ def _set(m, anchor, tense):
 
 def _ref(m, anchor, tense):
     word = m.group(0).lower()
-    if word in ("now", "currently", "at present", "nowadays", "today's"):
+    if word in ("now", "currently", "at present", "nowadays", "today's", "current", "present"):
         return "DATE", "PRESENT_REF"
-    if word in ("recently", "in the past", "formerly"):
+    if word.split()[-1] in ("recently", "past", "formerly", "recent", "previously"):
         return "DATE", "PAST_REF"
     return "DATE", "FUTURE_REF"
 
 
 def _season(m, anchor, tense):
+    if m.group("season").lower() == "fall" and not (m.group("smod") or m.group("pre") or m.group("year")):
+        return None  # "fall" the verb
     season = SEASONS[m.group("season").lower()]
-    year = m.group("year")
+    year = _year_of(m)
     if year is None:
         if anchor.published is None:
             year = "XXXX"
@@ -268,28 +403,46 @@ def _season(m, anchor, tense):
 
 def _quarter(m, anchor, tense):
     q = QUARTERS[m.group("q").lower()]
-    year = m.group("year") or (str(anchor.published.year) if anchor.published else "XXXX")
+    year = _year_of(m) or m.groupdict().get("qyear")
+    if not year:
+        if anchor.published is None:
+            year = "XXXX"
+        else:
+            # A quarter not yet begun at publication is last year's, unless the clause is future.
+            current = (anchor.published.month - 1) // 3 + 1
+            year = str(anchor.published.year - (1 if q > current and tense <= 0 else 0))
     return "DATE", f"{year}-Q{q}"
 
 
 _I = re.IGNORECASE
+_EDGE = r"(?:(?P<edge>early|late|mid|the\s+(?:early|late|mid))[\s-]+)?"
+# Modifiers that narrow an expression without changing its value ("early Tuesday",
+# "the end of November", "later this afternoon").
+_NARROW = (r"(?:(?:early|late|earlier|later|mid|the\s+(?:end|beginning|start|middle|rest)\s+of|"
+           r"(?:early|late|mid)[\s-]+(?:morning|afternoon|evening|day))[\s-]+)?")
+_WEEKDAY_PREFIX = r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?"
 RULES = [
     Rule("iso-date", re.compile(r"\b(?:1[89]|20)\d\d-[01]\d-[0-3]\d\b"), _iso_date),
-    Rule("month-day", re.compile(rf"\b{_MONTH}\s+{_DAY}(?:{_RANGE}{_DAY2})?(?:,?\s+{_YEAR})?\b(?!\s*(?:%|percent))"), _day_date),
-    Rule("day-month", re.compile(rf"\b{_DAY}(?:{_RANGE}{_DAY2})?\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b"), _day_date),
-    Rule("month-year", re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}\b"), _month_year),
-    Rule("month", re.compile(rf"(?P<pre>\b(?:in|since|until|by|from|last|next|this|early|late|mid-?|during|of|before|after)\s+)?\b{_MONTH}(?![\w.]*\s+\d)\b"), _month),
-    Rule("weekday", re.compile(rf"\b(?:(?P<mod>last|next|this|on)\s+)?{_WEEKDAY}(?:\s+(?P<part>morning|afternoon|evening|night))?\b"), _weekday_rule),
-    Rule("decade", re.compile(r"\b(?:the\s+)?(?P<dec>(?:1[89]|20)\d0)s\b"), _decade),
-    Rule("year", re.compile(rf"(?<![\d,.$£€#-]){_YEAR}(?![\d,]|-\d|\s*(?:%|percent|people|troops|km|kilometers|miles))"), _year),
-    Rule("relative-day", re.compile(r"\b(?:today|yesterday|tomorrow|tonight|last night|this (?:morning|afternoon|evening))\b", _I), _relative_day),
-    Rule("relative-period", re.compile(r"\b(?P<mod>last|past|previous|this|current|next|coming)\s+(?P<period>week|month|year)\b", _I), _relative_period),
-    Rule("ago", re.compile(rf"\b{_NUM}\s+{_UNIT}\s+ago\b", _I), _ago),
-    Rule("duration", re.compile(rf"\b(?:(?:the\s+)?(?:past|last|next|first)\s+)?{_NUM}[\s-]+{_UNIT}(?:-(?:long|old))?\b", _I), _duration),
+    Rule("month-day", re.compile(rf"\b{_WEEKDAY_PREFIX}{_MONTH}\s+{_DAY}(?:{_RANGE}{_DAY2})?(?:,?\s+{_YEAR})?\b(?!\s*(?:%|percent))"), _day_date),
+    Rule("day-month", re.compile(rf"\b{_WEEKDAY_PREFIX}{_DAY}(?:{_RANGE}{_DAY2})?\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b"), _day_date),
+    Rule("month-year", re.compile(rf"\b{_NARROW}{_MONTH},?\s+(?:of\s+)?{_YEAR}\b"), _month_year),
+    Rule("month-relative-year", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?(?P<ymod>last|this|next)\s+year\b"), _month_relative_year),
+    Rule("month", re.compile(rf"(?P<pre>\b(?:in|since|until|by|from|during|of|before|after)\s+)?\b{_NARROW}(?:(?P<mmod>last|next|this)[\s-]+)?{_MONTH}(?![\w.]*\s+\d)\b"), _month),
+    Rule("weekday", re.compile(rf"\b{_NARROW}(?:(?P<mod>last|next|this|on)\s+)?{_WEEKDAY}(?:\s+(?P<part>morning|afternoon|evening|night))?\b(?!s\b)"), _weekday_rule),
+    Rule("weekday-set", re.compile(r"\b(?:(?:every|each)\s+(?:(?P<smonth>January|February|March|April|May|June|July|August|September|October|November|December)|(?P<sday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?P<spart>morning|afternoon|evening|night)s?)?)|(?P<sday2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:s|\s+(?P<spart2>morning|afternoon|evening|night)s))\b"), _weekday_set),
+    Rule("clock", re.compile(r"\b(?:(?:about|around|approximately|at|by|until|before|after)\s+)?(?:(?P<hh>\d{1,2})(?::(?P<mm>\d\d))?\s*(?P<ampm>a\.m\.|p\.m\.|am\b|pm\b)|(?P<noon>noon|midnight))(?:\s+(?:on\s+)?(?:(?P<cweekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|(?P<crel>today|yesterday|tomorrow)))?", _I), _clock),
+    Rule("century", re.compile(r"\b(?:the\s+)?(?P<cent>[12]?\d)(?:st|nd|rd|th)[\s-]+century\b", _I), _century),
+    Rule("decade", re.compile(rf"\b(?:the\s+)?{_EDGE}(?P<dec>(?:1[89]|20)\d0)s\b"), _decade),
+    Rule("year", re.compile(rf"(?<![\d,.$£€#-])(?:fiscal\s+|the\s+year\s+){{0,1}}{_EDGE}{_YEAR}(?!\d|,\d|-\d|\s*(?:%|percent|people|troops|km|kilometers|miles))"), _year),
+    Rule("relative-day", re.compile(rf"\b{_NARROW}(?P<rday>today|yesterday|tomorrow|tonight|last night|this (?:morning|afternoon|evening))\b", _I), _relative_day),
+    Rule("relative-period", re.compile(rf"\b{_NARROW}(?P<mod>last|past|previous|this|current|next|coming)\s+(?:fiscal\s+)?(?P<period>week|month|year)\b", _I), _relative_period),
+    Rule("ago", re.compile(rf"\b{_APPROX}{_NUM}[\s-]+{_UNIT}(?:\s+or\s+so)?\s+(?:ago|earlier|later)\b", _I), _ago),
+    Rule("duration", re.compile(rf"\b{_APPROX}{_NUM}[\s-]+(?:and[\s-]+a[\s-]+half[\s-]+)?{_UNIT}(?P<half>\s+and\s+a\s+half)?(?:-(?:long|old))?\b", _I), _duration),
+    Rule("vague-duration", re.compile(r"\b(?:(?:several|few|many|recent|some|the\s+(?:past|last|next|coming)(?:\s+(?:few|several))?)\s+)?(?P<vunit>years|months|weeks|days|hours|minutes|decades|centuries)\b", _I), _vague_duration),
     Rule("set", re.compile(r"\b(?:daily|weekly|monthly|annually|yearly|every\s+(?P<sunit>day|week|month|year))\b", _I), _set),
-    Rule("ref", re.compile(r"\b(?:now|currently|at present|nowadays|recently|in the past|formerly|in the future)\b", _I), _ref),
-    Rule("season", re.compile(rf"\b(?:(?P<smod>last|next|this)\s+)?(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?{_YEAR})?\b", _I), _season),
-    Rule("quarter", re.compile(rf"\b(?:the\s+)?(?P<q>first|second|third|fourth)\s+quarter(?:\s+of\s+{_YEAR})?\b", _I), _quarter),
+    Rule("ref", re.compile(r"\b(?:now|currently|at present|nowadays|(?:more\s+)?recently|recent|(?:in\s+)?the past|previously|formerly|(?:in\s+)?the\s+future|soon|current)\b", _I), _ref),
+    Rule("season", re.compile(rf"(?P<pre>\b(?:the|in|of|during|early|late)\s+)?\b(?:(?P<smod>last|next|this)\s+)?(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?{_YEAR})?\b", _I), _season),
+    Rule("quarter", re.compile(rf"\b(?:the\s+)?(?:(?P<qyear>(?:19|20)\d\d)\s+)?(?P<q>first|second|third|fourth)[\s-]+quarter(?:\s+of\s+{_YEAR})?\b", _I), _quarter),
 ]
 
 
