@@ -112,3 +112,18 @@ def test_clock_times_and_weekly_sets():
 def test_fall_the_verb_is_no_season():
     assert values("Prices could fall sharply.") == []
     assert values("in the fall")[0][1:] == ("DATE", "2021-FA")
+
+
+def test_vague_stretches_and_named_days_near_publication():
+    assert values("in recent years")[0][1:] == ("DATE", "PAST_REF")
+    assert values("in the coming weeks")[0][1:] == ("DATE", "FUTURE_REF")
+    assert values("for weeks")[0][1:] == ("DURATION", "PXW")
+    # Published 2021-10-14: "November 2" is this year's even in a past-tense clause...
+    assert values("on November 2", tense=-1)[0][2] == "2021-11-02"
+    # ...while a month half a year away still follows the tense.
+    assert values("on April 2", tense=-1)[0][2] == "2021-04-02"
+    assert values("on April 2", tense=1)[0][2] == "2022-04-02"
+
+
+def test_ages_are_not_durations():
+    assert values("a 6-year-old boy") == []

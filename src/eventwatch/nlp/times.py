@@ -33,7 +33,7 @@ NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
            "several": None, "few": None, "a few": None, "many": None, "some": None}
 UNITS = {"year": "Y", "month": "M", "week": "W", "day": "D", "decade": "DE", "century": "CE",
          "hour": "H", "minute": "M", "second": "S"}
-SETS = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y", "yearly": "P1Y"}
+SETS = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "yearly": "P1Y"}
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 QUARTERS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 
@@ -129,10 +129,19 @@ def _month_number(word: str) -> int:
     return MONTHS[word.lower().rstrip(".")[:3]]
 
 
+def _months_apart(month: int, anchor: Anchor) -> int:
+    if anchor.published is None:
+        return 0
+    diff = abs(month - anchor.published.month)
+    return min(diff, 12 - diff)
+
+
 def _day_date(m: re.Match[str], anchor: Anchor, tense: int) -> tuple[str, str] | None:
     month = _month_number(m.group("month"))
     day = int(m.group("day"))
-    year = _year_of(m) or _year_for_month(month, anchor, tense)
+    # A named day without a year is the nearest such day: tense decides only between
+    # occurrences about equally far (a day named months ahead is rarely last year's).
+    year = _year_of(m) or _year_for_month(month, anchor, tense if _months_apart(month, anchor) > 4 else 0)
     if not 1 <= day <= 31:
         return None
     value = f"{year}-{month:02d}-{day:02d}"
@@ -318,7 +327,13 @@ def _duration(m, anchor, tense):
 
 
 def _vague_duration(m, anchor, tense):
-    """Plural units without a number: "for weeks", "in recent years" -> PXW, PXY."""
+    """Plural units without a number: "for weeks" -> PXW; a vague stretch before or after
+    now ("in recent years", "the last few months", "coming weeks") is PAST_REF / FUTURE_REF."""
+    mod = (m.group("vmod") or "").lower()
+    if mod == "recent" or re.match(r"the\s+(?:past|last)\s+(?:few|several)", mod):
+        return "DATE", "PAST_REF"
+    if mod.endswith("coming") or re.match(r"the\s+(?:next|coming)\s+(?:few|several)", mod):
+        return "DATE", "FUTURE_REF"
     unit = m.group("vunit").lower().rstrip("s")
     unit = "century" if unit == "centurie" else unit
     if unit == "decade":
@@ -437,10 +452,10 @@ RULES = [
     Rule("relative-day", re.compile(rf"\b{_NARROW}(?P<rday>today|yesterday|tomorrow|tonight|last night|this (?:morning|afternoon|evening))\b", _I), _relative_day),
     Rule("relative-period", re.compile(rf"\b{_NARROW}(?P<mod>last|past|previous|this|current|next|coming)\s+(?:fiscal\s+)?(?P<period>week|month|year)\b", _I), _relative_period),
     Rule("ago", re.compile(rf"\b{_APPROX}{_NUM}[\s-]+{_UNIT}(?:\s+or\s+so)?\s+(?:ago|earlier|later)\b", _I), _ago),
-    Rule("duration", re.compile(rf"\b{_APPROX}{_NUM}[\s-]+(?:and[\s-]+a[\s-]+half[\s-]+)?{_UNIT}(?P<half>\s+and\s+a\s+half)?(?:-(?:long|old))?\b", _I), _duration),
-    Rule("vague-duration", re.compile(r"\b(?:(?:several|few|many|recent|some|the\s+(?:past|last|next|coming)(?:\s+(?:few|several))?)\s+)?(?P<vunit>years|months|weeks|days|hours|minutes|decades|centuries)\b", _I), _vague_duration),
-    Rule("set", re.compile(r"\b(?:daily|weekly|monthly|annually|yearly|every\s+(?P<sunit>day|week|month|year))\b", _I), _set),
-    Rule("ref", re.compile(r"\b(?:now|currently|at present|nowadays|(?:more\s+)?recently|recent|(?:in\s+)?the past|previously|formerly|(?:in\s+)?the\s+future|soon|current)\b", _I), _ref),
+    Rule("duration", re.compile(rf"\b{_APPROX}{_NUM}[\s-]+(?:and[\s-]+a[\s-]+half[\s-]+)?{_UNIT}(?P<half>\s+and\s+a\s+half)?(?:-long)?\b(?![\s-]old\b)", _I), _duration),
+    Rule("vague-duration", re.compile(r"\b(?:(?P<vmod>several|few|many|recent|coming|some|the\s+(?:past|last|next|coming)(?:\s+(?:few|several))?)\s+)?(?P<vunit>years|months|weeks|days|hours|minutes|decades|centuries)\b", _I), _vague_duration),
+    Rule("set", re.compile(r"\b(?:daily|weekly|monthly|yearly|every\s+(?P<sunit>day|week|month|year))\b", _I), _set),
+    Rule("ref", re.compile(r"\b(?:now|currently|at present|nowadays|(?:more\s+)?recently|(?:in\s+)?the past|formerly|(?:in\s+)?the\s+future|current)\b", _I), _ref),
     Rule("season", re.compile(rf"(?P<pre>\b(?:the|in|of|during|early|late)\s+)?\b(?:(?P<smod>last|next|this)\s+)?(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?{_YEAR})?\b", _I), _season),
     Rule("quarter", re.compile(rf"\b(?:the\s+)?(?:(?P<qyear>(?:19|20)\d\d)\s+)?(?P<q>first|second|third|fourth)[\s-]+quarter(?:\s+of\s+{_YEAR})?\b", _I), _quarter),
 ]
