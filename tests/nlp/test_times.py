@@ -127,3 +127,21 @@ def test_vague_stretches_and_named_days_near_publication():
 
 def test_ages_are_not_durations():
     assert values("a 6-year-old boy") == []
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from eventwatch.nlp.times import RULES  # noqa: E402
+
+_SNIPPETS = ["nearly two years ago", " the past few weeks", " in the fall of 1998", "last May", " Tuesday nights",
+             " at 10 p.m. Wednesday", " fiscal 1989", " the third-quarter", " every July", "x" * 90, " and ",
+             " a year and a half", " the 20th century", " recently", " 1990s", " March 30", "\n"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(_SNIPPETS), max_size=12))
+def test_keyword_windows_find_what_a_full_scan_finds(pieces):
+    text = "".join(pieces)
+    for rule in RULES:
+        assert [m.span() for m in rule.finditer(text)] == [m.span() for m in rule.pattern.finditer(text)], rule.name

@@ -72,6 +72,38 @@ class Rule:
     name: str
     pattern: re.Pattern[str]
     normalise: Callable[[re.Match[str], Anchor, int], tuple[str, str] | None]
+    #: A word every match contains: the pattern then runs only in windows around its hits,
+    #: since patterns that start with optional words are slow to try at every position.
+    keyword: re.Pattern[str] | None = None
+
+    def finditer(self, text: str):
+        if self.keyword is None:
+            yield from self.pattern.finditer(text)
+            return
+        for lo, hi in _windows(text, self.keyword):
+            yield from self.pattern.finditer(text, lo, hi)
+
+
+def _windows(text: str, keyword: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Disjoint stretches around a keyword's hits, widened to whole words."""
+    merged: list[list[int]] = []
+    for hit in keyword.finditer(text):
+        lo, hi = max(0, hit.start() - _WINDOW_BEFORE), min(len(text), hit.end() + _WINDOW_AFTER)
+        while lo > 0 and text[lo - 1].isalnum():
+            lo -= 1
+        while hi < len(text) and text[hi].isalnum():
+            hi += 1
+        if merged and lo <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    return [(lo, hi) for lo, hi in merged]
+
+
+_WINDOW_BEFORE, _WINDOW_AFTER = 80, 40
+_MONTH_WORD = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
+_WEEKDAY_WORD = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
+_UNIT_WORD = re.compile(r"(?i)(?:year|month|week|day|decade|centur|hour|minute|second)")
 
 
 def _iso(d: dt.date | None, fmt: str = "%Y-%m-%d", placeholder: str = "XXXX-XX-XX") -> str:
@@ -438,26 +470,26 @@ _NARROW = (r"(?:(?:early|late|earlier|later|mid|the\s+(?:end|beginning|start|mid
 _WEEKDAY_PREFIX = r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?"
 RULES = [
     Rule("iso-date", re.compile(r"\b(?:1[89]|20)\d\d-[01]\d-[0-3]\d\b"), _iso_date),
-    Rule("month-day", re.compile(rf"\b{_WEEKDAY_PREFIX}{_MONTH}\s+{_DAY}(?:{_RANGE}{_DAY2})?(?:,?\s+{_YEAR})?\b(?!\s*(?:%|percent))"), _day_date),
-    Rule("day-month", re.compile(rf"\b{_WEEKDAY_PREFIX}{_DAY}(?:{_RANGE}{_DAY2})?\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b"), _day_date),
-    Rule("month-year", re.compile(rf"\b{_NARROW}{_MONTH},?\s+(?:of\s+)?{_YEAR}\b"), _month_year),
-    Rule("month-relative-year", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?(?P<ymod>last|this|next)\s+year\b"), _month_relative_year),
-    Rule("month", re.compile(rf"(?P<pre>\b(?:in|since|until|by|from|during|of|before|after)\s+)?\b{_NARROW}(?:(?P<mmod>last|next|this)[\s-]+)?{_MONTH}(?![\w.]*\s+\d)\b"), _month),
-    Rule("weekday", re.compile(rf"\b{_NARROW}(?:(?P<mod>last|next|this|on)\s+)?{_WEEKDAY}(?:\s+(?P<part>morning|afternoon|evening|night))?\b(?!s\b)"), _weekday_rule),
-    Rule("weekday-set", re.compile(r"\b(?:(?:every|each)\s+(?:(?P<smonth>January|February|March|April|May|June|July|August|September|October|November|December)|(?P<sday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?P<spart>morning|afternoon|evening|night)s?)?)|(?P<sday2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:s|\s+(?P<spart2>morning|afternoon|evening|night)s))\b"), _weekday_set),
-    Rule("clock", re.compile(r"\b(?:(?:about|around|approximately|at|by|until|before|after)\s+)?(?:(?P<hh>\d{1,2})(?::(?P<mm>\d\d))?\s*(?P<ampm>a\.m\.|p\.m\.|am\b|pm\b)|(?P<noon>noon|midnight))(?:\s+(?:on\s+)?(?:(?P<cweekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|(?P<crel>today|yesterday|tomorrow)))?", _I), _clock),
-    Rule("century", re.compile(r"\b(?:the\s+)?(?P<cent>[12]?\d)(?:st|nd|rd|th)[\s-]+century\b", _I), _century),
-    Rule("decade", re.compile(rf"\b(?:the\s+)?{_EDGE}(?P<dec>(?:1[89]|20)\d0)s\b"), _decade),
-    Rule("year", re.compile(rf"(?<![\d,.$£€#-])(?:fiscal\s+|the\s+year\s+){{0,1}}{_EDGE}{_YEAR}(?!\d|,\d|-\d|\s*(?:%|percent|people|troops|km|kilometers|miles))"), _year),
-    Rule("relative-day", re.compile(rf"\b{_NARROW}(?P<rday>today|yesterday|tomorrow|tonight|last night|this (?:morning|afternoon|evening))\b", _I), _relative_day),
-    Rule("relative-period", re.compile(rf"\b{_NARROW}(?P<mod>last|past|previous|this|current|next|coming)\s+(?:fiscal\s+)?(?P<period>week|month|year)\b", _I), _relative_period),
-    Rule("ago", re.compile(rf"\b{_APPROX}{_NUM}[\s-]+{_UNIT}(?:\s+or\s+so)?\s+(?:ago|earlier|later)\b", _I), _ago),
-    Rule("duration", re.compile(rf"\b{_APPROX}{_NUM}[\s-]+(?:and[\s-]+a[\s-]+half[\s-]+)?{_UNIT}(?P<half>\s+and\s+a\s+half)?(?:-long)?\b(?![\s-]old\b)", _I), _duration),
-    Rule("vague-duration", re.compile(r"\b(?:(?P<vmod>several|few|many|recent|coming|some|the\s+(?:past|last|next|coming)(?:\s+(?:few|several))?)\s+)?(?P<vunit>years|months|weeks|days|hours|minutes|decades|centuries)\b", _I), _vague_duration),
-    Rule("set", re.compile(r"\b(?:daily|weekly|monthly|yearly|every\s+(?P<sunit>day|week|month|year))\b", _I), _set),
-    Rule("ref", re.compile(r"\b(?:now|currently|at present|nowadays|(?:more\s+)?recently|(?:in\s+)?the past|formerly|(?:in\s+)?the\s+future|current)\b", _I), _ref),
-    Rule("season", re.compile(rf"(?P<pre>\b(?:the|in|of|during|early|late)\s+)?\b(?:(?P<smod>last|next|this)\s+)?(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?{_YEAR})?\b", _I), _season),
-    Rule("quarter", re.compile(rf"\b(?:the\s+)?(?:(?P<qyear>(?:19|20)\d\d)\s+)?(?P<q>first|second|third|fourth)[\s-]+quarter(?:\s+of\s+{_YEAR})?\b", _I), _quarter),
+    Rule("month-day", re.compile(rf"\b{_WEEKDAY_PREFIX}{_MONTH}\s+{_DAY}(?:{_RANGE}{_DAY2})?(?:,?\s+{_YEAR})?\b(?!\s*(?:%|percent))"), _day_date, keyword=_MONTH_WORD),
+    Rule("day-month", re.compile(rf"\b{_WEEKDAY_PREFIX}{_DAY}(?:{_RANGE}{_DAY2})?\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b"), _day_date, keyword=_MONTH_WORD),
+    Rule("month-year", re.compile(rf"\b{_NARROW}{_MONTH},?\s+(?:of\s+)?{_YEAR}\b"), _month_year, keyword=_MONTH_WORD),
+    Rule("month-relative-year", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?(?P<ymod>last|this|next)\s+year\b"), _month_relative_year, keyword=_MONTH_WORD),
+    Rule("month", re.compile(rf"(?P<pre>\b(?:in|since|until|by|from|during|of|before|after)\s+)?\b{_NARROW}(?:(?P<mmod>last|next|this)[\s-]+)?{_MONTH}(?![\w.]*\s+\d)\b"), _month, keyword=_MONTH_WORD),
+    Rule("weekday", re.compile(rf"\b{_NARROW}(?:(?P<mod>last|next|this|on)\s+)?{_WEEKDAY}(?:\s+(?P<part>morning|afternoon|evening|night))?\b(?!s\b)"), _weekday_rule, keyword=_WEEKDAY_WORD),
+    Rule("weekday-set", re.compile(r"\b(?:(?:every|each)\s+(?:(?P<smonth>January|February|March|April|May|June|July|August|September|October|November|December)|(?P<sday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?P<spart>morning|afternoon|evening|night)s?)?)|(?P<sday2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:s|\s+(?P<spart2>morning|afternoon|evening|night)s))\b"), _weekday_set, keyword=re.compile(r"(?i)every|each|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?\s")),
+    Rule("clock", re.compile(r"\b(?:(?:about|around|approximately|at|by|until|before|after)\s+)?(?:(?P<hh>\d{1,2})(?::(?P<mm>\d\d))?\s*(?P<ampm>a\.m\.|p\.m\.|am\b|pm\b)|(?P<noon>noon|midnight))(?:\s+(?:on\s+)?(?:(?P<cweekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|(?P<crel>today|yesterday|tomorrow)))?", _I), _clock, keyword=re.compile(r"(?i)\d\s*[ap]\.?m\b|noon|midnight")),
+    Rule("century", re.compile(r"\b(?:the\s+)?(?P<cent>[12]?\d)(?:st|nd|rd|th)[\s-]+century\b", _I), _century, keyword=re.compile(r"(?i)century")),
+    Rule("decade", re.compile(rf"\b(?:the\s+)?{_EDGE}(?P<dec>(?:1[89]|20)\d0)s\b"), _decade, keyword=re.compile(r"\d0s")),
+    Rule("year", re.compile(rf"(?<![\d,.$£€#-])(?:fiscal\s+|the\s+year\s+){{0,1}}{_EDGE}{_YEAR}(?!\d|,\d|-\d|\s*(?:%|percent|people|troops|km|kilometers|miles))"), _year, keyword=re.compile(r"(?i)\d{4}|nineteen|eighteen|thousand")),
+    Rule("relative-day", re.compile(rf"\b{_NARROW}(?P<rday>today|yesterday|tomorrow|tonight|last night|this (?:morning|afternoon|evening))\b", _I), _relative_day, keyword=re.compile(r"(?i)today|yesterday|tomorrow|tonight|night|morning|afternoon|evening")),
+    Rule("relative-period", re.compile(rf"\b{_NARROW}(?P<mod>last|past|previous|this|current|next|coming)\s+(?:fiscal\s+)?(?P<period>week|month|year)\b", _I), _relative_period, keyword=re.compile(r"(?i)week|month|year")),
+    Rule("ago", re.compile(rf"\b{_APPROX}{_NUM}[\s-]+{_UNIT}(?:\s+or\s+so)?\s+(?:ago|earlier|later)\b", _I), _ago, keyword=_UNIT_WORD),
+    Rule("duration", re.compile(rf"\b{_APPROX}{_NUM}[\s-]+(?:and[\s-]+a[\s-]+half[\s-]+)?{_UNIT}(?P<half>\s+and\s+a\s+half)?(?:-long)?\b(?![\s-]old\b)", _I), _duration, keyword=_UNIT_WORD),
+    Rule("vague-duration", re.compile(r"\b(?:(?P<vmod>several|few|many|recent|coming|some|the\s+(?:past|last|next|coming)(?:\s+(?:few|several))?)\s+)?(?P<vunit>years|months|weeks|days|hours|minutes|decades|centuries)\b", _I), _vague_duration, keyword=_UNIT_WORD),
+    Rule("set", re.compile(r"\b(?:daily|weekly|monthly|yearly|every\s+(?P<sunit>day|week|month|year))\b", _I), _set, keyword=re.compile(r"(?i)daily|weekly|monthly|yearly|every")),
+    Rule("ref", re.compile(r"\b(?:now|currently|at present|nowadays|(?:more\s+)?recently|(?:in\s+)?the past|formerly|(?:in\s+)?the\s+future|current)\b", _I), _ref, keyword=re.compile(r"(?i)now|current|present|recent|past|former|future")),
+    Rule("season", re.compile(rf"(?P<pre>\b(?:the|in|of|during|early|late)\s+)?\b(?:(?P<smod>last|next|this)\s+)?(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?{_YEAR})?\b", _I), _season, keyword=re.compile(r"(?i)spring|summer|autumn|fall|winter")),
+    Rule("quarter", re.compile(rf"\b(?:the\s+)?(?:(?P<qyear>(?:19|20)\d\d)\s+)?(?P<q>first|second|third|fourth)[\s-]+quarter(?:\s+of\s+{_YEAR})?\b", _I), _quarter, keyword=re.compile(r"(?i)quarter")),
 ]
 
 
@@ -489,7 +521,7 @@ def find(text: str, anchor: Anchor, tense: Callable[[int], int] = lambda _: 0) -
     taken = bytearray(len(text))
     candidates: list[tuple[int, int, Rule, re.Match[str]]] = []
     for rule in RULES:
-        for m in rule.pattern.finditer(text):
+        for m in rule.finditer(text):
             candidates.append((m.start(), m.end(), rule, m))
     candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
     for start, end, rule, m in candidates:
