@@ -145,3 +145,10 @@ def test_keyword_windows_find_what_a_full_scan_finds(pieces):
     text = "".join(pieces)
     for rule in RULES:
         assert [m.span() for m in rule.finditer(text)] == [m.span() for m in rule.pattern.finditer(text)], rule.name
+
+
+def test_year_ago_in_quarterly_reporting_is_the_same_quarter():
+    oct89 = Anchor(dt.date(1989, 10, 30))
+    got = values("Third-quarter profit rose 5% from a year ago.", oct89, tense=-1)
+    assert got == [("Third-quarter", "DATE", "1989-Q3"), ("a year ago", "DATE", "1988-Q3")]
+    assert values("Sales fell. A year ago they rose.", oct89)[0][2] == "1988"

@@ -538,7 +538,24 @@ def find(text: str, anchor: Anchor, tense: Callable[[int], int] = lambda _: 0) -
             start = m.start("weekday")
         found.append((start, end, *result))
         taken[start:end] = b"\x01" * (end - start)
-    return sorted(found)
+    return _year_ago_quarters(text, sorted(found))
+
+
+_YEAR_BACK = re.compile(r"(?i)\b(?:a\s+year\s+(?:ago|earlier)|year[\s-](?:ago|earlier)|last\s+year)")
+
+
+def _year_ago_quarters(text: str, found: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """In quarterly reporting ("third-quarter profit rose from a year ago"), "a year ago" and
+    "last year" mean the same quarter a year before: the quarter named in the same sentence."""
+    out = []
+    for start, end, ttype, value in found:
+        if ttype == "DATE" and re.fullmatch(r"\d{4}", value) and _YEAR_BACK.fullmatch(text[start:end].strip()):
+            sent_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+            quarters = [v for s, e, t, v in found if sent_start <= s < start and re.fullmatch(r"\d{4}-Q\d", v)]
+            if quarters:
+                value = f"{int(quarters[-1][:4]) - 1}-{quarters[-1][5:]}"
+        out.append((start, end, ttype, value))
+    return out
 
 
 @stage("times", requires=("parse",), assigns=("times",))
