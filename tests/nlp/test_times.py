@@ -152,3 +152,14 @@ def test_year_ago_in_quarterly_reporting_is_the_same_quarter():
     got = values("Third-quarter profit rose 5% from a year ago.", oct89, tense=-1)
     assert got == [("Third-quarter", "DATE", "1989-Q3"), ("a year ago", "DATE", "1988-Q3")]
     assert values("Sales fell. A year ago they rose.", oct89)[0][2] == "1988"
+
+
+def test_reporting_periods():
+    oct89 = Anchor(dt.date(1989, 10, 30))  # a Monday in the fourth quarter
+    got = values("Net income in the third quarter rose; the year-earlier quarter was weak and "
+                 "the quarter's sales grew. The company expects gains for the fiscal year.", oct89, tense=-1)
+    assert [(t, v) for t, _, v in got] == [("the third quarter", "1989-Q3"), ("the year-earlier quarter", "1988-Q3"),
+                                          ("the quarter", "1989-Q3"), ("the fiscal year", "1989")]
+    assert values("Profit fell in the latest quarter.", oct89)[0][2] == "1989-Q3"
+    assert values("Crowds gathered over the weekend.", oct89, tense=-1)[0][2] == "1989-W43-WE"
+    assert values("a quarter of the vote") == []

@@ -448,6 +448,34 @@ def _season(m, anchor, tense):
     return "DATE", f"{year}-{season}"
 
 
+def _reporting_period(m, anchor, tense):
+    """Financial and weekly periods named relative to the report: "the quarter", "the
+    year-ago period", "the fiscal year", "the weekend". A quarter is resolved against the
+    quarter the text names before it (`_reporting_quarters`); here it gets the last one
+    completed before publication."""
+    rp = re.sub(r"[\s-]+", " ", m.group("rp").lower())
+    if m.group(0).lower() == "quarter" or (rp == "quarter" and not m.group(0).lower().startswith("the")):
+        return None  # a bare "quarter" (of an hour, of the vote)
+    p = anchor.published
+    if p is None:
+        return "DATE", "XXXX"
+    if rp == "weekend":
+        saturday = p - dt.timedelta(days=(p.weekday() - 5) % 7) if tense <= 0 else \
+            p + dt.timedelta(days=(5 - p.weekday()) % 7)
+        y, w, _ = saturday.isocalendar()
+        return "DATE", f"{y}-W{w:02d}-WE"
+    if rp.endswith("year") and not rp.startswith("year"):
+        return "DATE", str(p.year)
+    current = (p.month - 1) // 3 + 1
+    last_done = (p.year, current - 1) if current > 1 else (p.year - 1, 4)
+    if rp.startswith("year") and not rp.endswith(("quarter", "period")):
+        return "DATE", str(p.year - 1)
+    year, q = last_done
+    if rp.startswith("year"):
+        year -= 1
+    return "DATE", f"{year}-Q{q}"
+
+
 def _quarter(m, anchor, tense):
     q = QUARTERS[m.group("q").lower()]
     year = _year_of(m) or m.groupdict().get("qyear")
@@ -489,6 +517,7 @@ RULES = [
     Rule("set", re.compile(r"\b(?:daily|weekly|monthly|yearly|every\s+(?P<sunit>day|week|month|year))\b", _I), _set, keyword=re.compile(r"(?i)daily|weekly|monthly|yearly|every")),
     Rule("ref", re.compile(r"\b(?:now|currently|at present|nowadays|(?:more\s+)?recently|(?:in\s+)?the past|formerly|(?:in\s+)?the\s+future|current)\b", _I), _ref, keyword=re.compile(r"(?i)now|current|present|recent|past|former|future")),
     Rule("season", re.compile(rf"(?P<pre>\b(?:the|in|of|during|early|late)\s+)?\b(?:(?P<smod>last|next|this)\s+)?(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?{_YEAR})?\b", _I), _season, keyword=re.compile(r"(?i)spring|summer|autumn|fall|winter")),
+    Rule("reporting-period", re.compile(r"\b(?:[Tt]he\s+)?(?P<rp>(?:latest|current|same|comparable|year[\s-]earlier|year[\s-]ago)\s+(?:quarter|period)|quarter|(?:fiscal|full|current)\s+year|year[\s-](?:earlier|ago)|weekend)\b(?!\s+(?:of|ended|ending))"), _reporting_period, keyword=re.compile(r"(?i)quarter|period|year|weekend")),
     Rule("quarter", re.compile(rf"\b(?:the\s+)?(?:(?P<qyear>(?:19|20)\d\d)\s+)?(?P<q>first|second|third|fourth)[\s-]+quarter(?:\s+of\s+{_YEAR})?\b", _I), _quarter, keyword=re.compile(r"(?i)quarter")),
 ]
 
@@ -549,6 +578,17 @@ def _year_ago_quarters(text: str, found: list[tuple[int, int, str, str]]) -> lis
     "last year" mean the same quarter a year before: the quarter named in the same sentence."""
     out = []
     for start, end, ttype, value in found:
+        phrase = text[start:end].lower()
+        if re.fullmatch(r"\d{4}-Q\d", value) and re.search(r"\b(?:quarter|period)$", phrase) and \
+                not re.search(r"\b(?:first|second|third|fourth)\b", phrase):
+            # "the quarter", "the year-ago period": the quarter named earlier in the text.
+            named = [v for s, e, t, v in out if s < start and re.fullmatch(r"\d{4}-Q\d", v)
+                     and re.search(r"\b(?:first|second|third|fourth)\b", text[s:e].lower())]
+            if named:
+                year = int(named[-1][:4]) - (1 if re.search(r"year[\s-](?:ago|earlier)", phrase) else 0)
+                value = f"{year}-{named[-1][5:]}"
+            out.append((start, end, ttype, value))
+            continue
         if ttype == "DATE" and re.fullmatch(r"\d{4}", value) and _YEAR_BACK.fullmatch(text[start:end].strip()):
             sent_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
             quarters = [v for s, e, t, v in found if sent_start <= s < start and re.fullmatch(r"\d{4}-Q\d", v)]
