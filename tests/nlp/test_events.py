@@ -71,3 +71,10 @@ def test_phrase_trigger_whose_object_comes_first(analyze):
     for ev in doc.events:
         assert ev.trigger.start < ev.trigger.end
         assert doc.text[ev.trigger.start:ev.trigger.end] == ev.trigger.text
+
+
+def test_event_date_comes_from_the_expression_governing_its_clause(analyze):
+    doc = analyze("Police, who had arrested two men on Monday, raided a mosque in Lahore on Wednesday.",
+                  "2024-03-07")
+    raid = next(e for e in doc.events if e.trigger.text.startswith("raid"))
+    assert raid.date.value == "2024-03-06"

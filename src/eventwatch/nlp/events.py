@@ -261,11 +261,29 @@ class EventsStage(Stage):
         in_sent = [t for t in doc.times if sent.start_char <= t.start < sent.end_char and t.type in ("DATE", "TIME")
                    and re.match(r"\d{4}", t.value)]
         if in_sent:
-            best = min(in_sent, key=lambda t: abs(t.start - tok.idx))
+            # The expression that governs the trigger's clause wins ("Putin, who met Xi on
+            # Monday, said on Tuesday ..."); else the nearest one in the sentence.
+            clause = _clause_verb(tok)
+            best = min(in_sent, key=lambda t: (not self._governs(sent.doc, t, tok, clause), abs(t.start - tok.idx)))
             return EventDate(best.value, "text")
         if doc.published:
             return EventDate(doc.published[:10], "published")
         return None
+
+    @staticmethod
+    def _governs(sdoc, time, trigger: Token, clause: Token) -> bool:
+        """Whether a time expression attaches to the trigger or the verb of its clause."""
+        span = sdoc.char_span(time.start, time.end, alignment_mode="expand")
+        if span is None:
+            return False
+        head = span.root
+        for _ in range(4):
+            head = head.head
+            if head.i in (trigger.i, clause.i):
+                return True
+            if head.pos_ in ("VERB", "AUX") or head.head.i == head.i:
+                return False
+        return False
 
     def _location(self, doc: Document, sent, tok: Token, actors: list[Actor]) -> Location | None:
         taken = [(a.start, a.end) for a in actors]
