@@ -198,7 +198,7 @@ def _month(m, anchor, tense):
         # TimeML: "last May" is May of the previous year, "next May" of the next one.
         year = anchor.published.year + {"last": -1, "next": 1, "this": 0}[mod]
         return "DATE", f"{year}-{month:02d}"
-    value = f"{_year_for_month(month, anchor, tense)}-{month:02d}"
+    value = f"{_year_for_month(month, anchor, tense if _months_apart(month, anchor) > 4 else 0)}-{month:02d}"
     return "DATE", value
 
 
