@@ -90,10 +90,14 @@ def test_spoken_years_centuries_and_quarters():
 
 
 def test_relative_month_and_year_modifiers():
-    assert values("last May")[0] == ("last May", "DATE", "2020-05")
+    # Published 2021-10-14: "last May" is the latest May before, "last November" last year's.
+    assert values("last May")[0] == ("last May", "DATE", "2021-05")
+    assert values("Last November")[0][2] == "2020-11"
+    assert values("next March")[0][2] == "2022-03" and values("next December")[0][2] == "2021-12"
     assert values("June last year")[0][2] == "2020-06"
     assert values("a year earlier")[0][1:] == ("DATE", "2020")
-    assert values("two weeks later")[0][1:] == ("DATE", "2021-W43")
+    # "later" counts from a time the text sets: the amount is a duration, "later" its signal.
+    assert values("two weeks later")[0] == ("two weeks", "DURATION", "P2W")
 
 
 def test_narrowing_modifiers_keep_the_value():

@@ -119,11 +119,25 @@ def _year_for_month(month: int, anchor: Anchor, tense: int) -> str:
         year -= 1
     elif tense > 0 and month < now:
         year += 1
-    elif tense == 0 and month - now > 6:
-        year -= 1
-    elif tense == 0 and now - month > 6:
-        year += 1
+    elif tense == 0:
+        # News reports the past more than it announces: a month is the coming one only if
+        # it is at most a few months ahead, else the last one.
+        ahead = (month - now) % 12
+        if 0 < ahead <= _MONTHS_AHEAD:
+            year += int(month < now)
+        else:
+            year -= int(month > now)
     return str(year)
+
+
+_MONTHS_AHEAD = 4
+
+
+def _year_for_bare_month(month: int, anchor: Anchor, tense: int) -> str:
+    """The year of a month named without one: a month within two months of publication is
+    the nearest such month whatever the tense (tense is often that of a report, "said on
+    Oct. 30 that ..."); one further away follows the tense."""
+    return _year_for_month(month, anchor, tense if _months_apart(month, anchor) > 2 else 0)
 
 
 def _weekday(target: int, anchor: Anchor, tense: int, modifier: str = "") -> str:
@@ -173,7 +187,7 @@ def _day_date(m: re.Match[str], anchor: Anchor, tense: int) -> tuple[str, str] |
     day = int(m.group("day"))
     # A named day without a year is the nearest such day: tense decides only between
     # occurrences about equally far (a day named months ahead is rarely last year's).
-    year = _year_of(m) or _year_for_month(month, anchor, tense if _months_apart(month, anchor) > 4 else 0)
+    year = _year_of(m) or _year_for_bare_month(month, anchor, tense)
     if not 1 <= day <= 31:
         return None
     value = f"{year}-{month:02d}-{day:02d}"
@@ -193,13 +207,23 @@ def _month(m, anchor, tense):
     mod = (m.group("mmod") or "").lower()
     if len(word) < 3 or (word == "may" and not (m.group("pre") or mod)):
         return None
+    if word in _ABBREVIATED and not text_after(m, "month").startswith("."):
+        return None  # "Jan Kavan", "Sept" in a name: an abbreviation needs its full stop
     month = MONTHS[word[:3]]
     if mod in ("last", "next", "this") and anchor.published is not None:
-        # TimeML: "last May" is May of the previous year, "next May" of the next one.
-        year = anchor.published.year + {"last": -1, "next": 1, "this": 0}[mod]
+        # "last May" is the latest May before publication, "next May" the first one after.
+        now = anchor.published
+        year = now.year + {"last": -int(month >= now.month), "next": int(month <= now.month), "this": 0}[mod]
         return "DATE", f"{year}-{month:02d}"
-    value = f"{_year_for_month(month, anchor, tense if _months_apart(month, anchor) > 4 else 0)}-{month:02d}"
+    value = f"{_year_for_bare_month(month, anchor, tense)}-{month:02d}"
     return "DATE", value
+
+
+_ABBREVIATED = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+
+
+def text_after(m: re.Match[str], group: str) -> str:
+    return m.string[m.end(group):m.end(group) + 1]
 
 
 def _weekday_rule(m, anchor, tense):
@@ -244,6 +268,8 @@ def _relative_period(m, anchor, tense):
     mod, unit = m.group("mod").lower(), m.group("period").lower()
     step = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "coming": 1}[mod]
     p = anchor.published
+    if unit == "decade":
+        return "DURATION", "P10Y"  # "the past decade": the ten years up to now
     if unit == "week":
         if p is None:
             return "DATE", "XXXX-WXX"
@@ -263,15 +289,16 @@ def _relative_period(m, anchor, tense):
     if unit == "year":
         if p is None:
             return "DATE", "XXXX"
-        if mod == "past":
-            return "DURATION", "P1Y"
+        # "the past year" is annotated as the year before, like "last year".
         return "DATE", str(p.year + step)
     return None
 
 
 def _ago(m, anchor, tense):
-    if m.group(0).lower().endswith("later"):
-        return _later(m, anchor, tense)
+    if not m.group(0).lower().endswith(("ago", "earlier")):
+        # "three days later" counts from a time the text has set, not from publication:
+        # TimeML marks the amount ("three days") as a duration and "later" as its signal.
+        return _duration(m, anchor, tense)
     n = _number(m.group("num"))
     unit = m.group("unit").lower()
     if n is None or anchor.published is None:
@@ -290,25 +317,6 @@ def _ago(m, anchor, tense):
     if unit == "year":
         return "DATE", str(p.year - n)
     return "DATE", "PAST_REF"
-
-
-def _later(m, anchor, tense):
-    """ "a year later": the anchor shifted forward, at the unit's granularity."""
-    n = _number(m.group("num"))
-    unit = m.group("unit").lower()
-    p = anchor.published
-    if n is None or p is None or unit not in ("day", "week", "month", "year"):
-        return "DATE", "FUTURE_REF"
-    n = int(n)
-    if unit == "day":
-        return "DATE", _iso(p + dt.timedelta(days=n))
-    if unit == "week":
-        y, w, _ = (p + dt.timedelta(weeks=n)).isocalendar()
-        return "DATE", f"{y}-W{w:02d}"
-    if unit == "month":
-        month = p.month + n
-        return "DATE", f"{p.year + (month - 1) // 12}-{(month - 1) % 12 + 1:02d}"
-    return "DATE", str(p.year + n)
 
 
 def _number(word: str) -> float | None:
@@ -391,6 +399,11 @@ def _clock(m, anchor, tense):
         hour = hour % 12 + (12 if ampm == "pm" else 0)
     if m.group("cweekday"):
         day = _weekday(WEEKDAYS[m.group("cweekday").lower()], anchor, tense)
+    elif m.group("cmonth"):
+        month, dom = _month_number(m.group("cmonth")), int(m.group("cday"))
+        if not 1 <= dom <= 31:
+            return None
+        day = f"{_year_for_bare_month(month, anchor, tense)}-{month:02d}-{dom:02d}"
     else:
         rel = (m.group("crel") or "").lower()
         day = _iso(anchor.shift(days={"yesterday": -1, "tomorrow": 1}.get(rel, 0)))
@@ -471,6 +484,8 @@ def _reporting_period(m, anchor, tense):
     if rp.startswith("year") and not rp.endswith(("quarter", "period")):
         return "DATE", str(p.year - 1)
     year, q = last_done
+    if rp.startswith("current"):
+        year, q = p.year, current
     if rp.startswith("year"):
         year -= 1
     return "DATE", f"{year}-Q{q}"
@@ -502,16 +517,16 @@ RULES = [
     Rule("day-month", re.compile(rf"\b{_WEEKDAY_PREFIX}{_DAY}(?:{_RANGE}{_DAY2})?\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b"), _day_date, keyword=_MONTH_WORD),
     Rule("month-year", re.compile(rf"\b{_NARROW}{_MONTH},?\s+(?:of\s+)?{_YEAR}\b"), _month_year, keyword=_MONTH_WORD),
     Rule("month-relative-year", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?(?P<ymod>last|this|next)\s+year\b"), _month_relative_year, keyword=_MONTH_WORD),
-    Rule("month", re.compile(rf"(?P<pre>\b(?:in|since|until|by|from|during|of|before|after)\s+)?\b{_NARROW}(?:(?P<mmod>last|next|this)[\s-]+)?{_MONTH}(?![\w.]*\s+\d)\b"), _month, keyword=_MONTH_WORD),
+    Rule("month", re.compile(rf"(?P<pre>\b(?:in|since|until|by|from|during|of|before|after)\s+)?\b{_NARROW}(?:(?P<mmod>[Ll]ast|[Nn]ext|[Tt]his)[\s-]+)?{_MONTH}(?![\w.]*\s+\d)\b"), _month, keyword=_MONTH_WORD),
     Rule("weekday", re.compile(rf"\b{_NARROW}(?:(?P<mod>last|next|this|on)\s+)?{_WEEKDAY}(?:\s+(?P<part>morning|afternoon|evening|night))?\b(?!s\b)"), _weekday_rule, keyword=_WEEKDAY_WORD),
     Rule("weekday-set", re.compile(r"\b(?:(?:every|each)\s+(?:(?P<smonth>January|February|March|April|May|June|July|August|September|October|November|December)|(?P<sday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?P<spart>morning|afternoon|evening|night)s?)?)|(?P<sday2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:s|\s+(?P<spart2>morning|afternoon|evening|night)s))\b"), _weekday_set, keyword=re.compile(r"(?i)every|each|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?\s")),
-    Rule("clock", re.compile(r"\b(?:(?:about|around|approximately|at|by|until|before|after)\s+)?(?:(?P<hh>\d{1,2})(?::(?P<mm>\d\d))?\s*(?P<ampm>a\.m\.|p\.m\.|am\b|pm\b)|(?P<noon>noon|midnight))(?:\s+(?:on\s+)?(?:(?P<cweekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|(?P<crel>today|yesterday|tomorrow)))?", _I), _clock, keyword=re.compile(r"(?i)\d\s*[ap]\.?m\b|noon|midnight")),
+    Rule("clock", re.compile(r"\b(?:(?:about|around|approximately)\s+)?(?:(?P<hh>\d{1,2})(?::(?P<mm>\d\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am\b|pm\b)|(?P<noon>noon|midnight))(?:\s+(?:[ECMP][SD]T|GMT|UTC)\b)?(?:,?\s+(?:on\s+)?(?:(?P<cweekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|(?P<crel>today|yesterday|tomorrow)|(?P<cmonth>Jan|Feb|Mar|Apr|May|June?|July?|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s+(?P<cday>[0-3]?\d)\b))?", _I), _clock, keyword=re.compile(r"(?i)\d\s*[ap]\.?m\b|noon|midnight")),
     Rule("century", re.compile(r"\b(?:the\s+)?(?P<cent>[12]?\d)(?:st|nd|rd|th)[\s-]+century\b", _I), _century, keyword=re.compile(r"(?i)century")),
     Rule("decade", re.compile(rf"\b(?:the\s+)?{_EDGE}(?P<dec>(?:1[89]|20)\d0)s\b"), _decade, keyword=re.compile(r"\d0s")),
     Rule("year", re.compile(rf"(?<![\d,.$£€#-])(?:fiscal\s+|the\s+year\s+){{0,1}}{_EDGE}{_YEAR}(?!\d|,\d|-\d|\s*(?:%|percent|people|troops|km|kilometers|miles))"), _year, keyword=re.compile(r"(?i)\d{4}|nineteen|eighteen|thousand")),
     Rule("relative-day", re.compile(rf"\b{_NARROW}(?P<rday>today|yesterday|tomorrow|tonight|last night|this (?:morning|afternoon|evening))\b", _I), _relative_day, keyword=re.compile(r"(?i)today|yesterday|tomorrow|tonight|night|morning|afternoon|evening")),
-    Rule("relative-period", re.compile(rf"\b{_NARROW}(?P<mod>last|past|previous|this|current|next|coming)\s+(?:fiscal\s+)?(?P<period>week|month|year)\b", _I), _relative_period, keyword=re.compile(r"(?i)week|month|year")),
-    Rule("ago", re.compile(rf"\b{_APPROX}{_NUM}[\s-]+{_UNIT}(?:\s+or\s+so)?\s+(?:ago|earlier|later)\b", _I), _ago, keyword=_UNIT_WORD),
+    Rule("relative-period", re.compile(rf"\b{_NARROW}(?P<mod>last|past|previous|this|current|next|coming)\s+(?:fiscal\s+)?(?P<period>week|month|year|decade)\b", _I), _relative_period, keyword=re.compile(r"(?i)week|month|year")),
+    Rule("ago", re.compile(rf"\b{_APPROX}{_NUM}[\s-]+{_UNIT}(?:\s+or\s+so)?(?:\s+(?:ago|earlier)\b|(?=\s+later\b))", _I), _ago, keyword=_UNIT_WORD),
     Rule("duration", re.compile(rf"\b{_APPROX}{_NUM}[\s-]+(?:and[\s-]+a[\s-]+half[\s-]+)?{_UNIT}(?P<half>\s+and\s+a\s+half)?(?:-long)?\b(?![\s-]old\b)", _I), _duration, keyword=_UNIT_WORD),
     Rule("vague-duration", re.compile(r"\b(?:(?P<vmod>several|few|many|recent|coming|some|the\s+(?:past|last|next|coming)(?:\s+(?:few|several))?)\s+)?(?P<vunit>years|months|weeks|days|hours|minutes|decades|centuries)\b", _I), _vague_duration, keyword=_UNIT_WORD),
     Rule("set", re.compile(r"\b(?:daily|weekly|monthly|yearly|every\s+(?P<sunit>day|week|month|year))\b", _I), _set, keyword=re.compile(r"(?i)daily|weekly|monthly|yearly|every")),
@@ -525,6 +540,8 @@ RULES = [
 def tense_at(sdoc, offset: int) -> int:
     """-1 past, +1 future, 0 unknown/present: the tense of the clause around an offset."""
     tok = token_at(sdoc, offset) if sdoc is not None else None
+    if tok is not None and tok.dep_ == "poss":
+        return -1  # "Wednesday's ruling": something that has happened
     for _ in range(8):
         if tok is None:
             return 0
@@ -532,6 +549,11 @@ def tense_at(sdoc, offset: int) -> int:
             auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
             if any(a.lower_ in ("will", "shall", "'ll") for a in auxes) or \
                     any(a.lower_ in ("going",) for a in auxes):
+                return 1
+            # What is planned or set to happen lies ahead of the report: "planned to leave
+            # on Thursday", "set to resume Monday", "has scheduled a news conference Thursday".
+            if (tok.tag_ == "VB" and any(a.lower_ == "to" for a in auxes)) or \
+                    (tok.lemma_ == "schedule" and tok.tag_ != "VBD"):
                 return 1
             if tok.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes) or \
                     (tok.tag_ == "VBN" and any(a.lemma_ == "have" for a in auxes)):
@@ -567,20 +589,29 @@ def find(text: str, anchor: Anchor, tense: Callable[[int], int] = lambda _: 0) -
             start = m.start("weekday")
         found.append((start, end, *result))
         taken[start:end] = b"\x01" * (end - start)
-    return _year_ago_quarters(text, sorted(found))
+    return _reference_years(text, sorted(found))
 
 
 _YEAR_BACK = re.compile(r"(?i)\b(?:a\s+year\s+(?:ago|earlier)|year[\s-](?:ago|earlier)|last\s+year)")
+_YEAR_BACK_ANAPHORIC = re.compile(r"(?i)(?:a|one)\s+year\s+(?:ago|earlier)|year[\s-](?:ago|earlier)")
+#: How far back a comparison ("up from $2 a year earlier") looks for the time it compares with.
+_REFERENCE_REACH = 1000
 
 
-def _year_ago_quarters(text: str, found: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
-    """In quarterly reporting ("third-quarter profit rose from a year ago"), "a year ago" and
-    "last year" mean the same quarter a year before: the quarter named in the same sentence."""
-    out = []
+def _reference_years(text: str, found: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """Comparisons a year back take the granularity of the time they compare with.
+
+    "Third-quarter profit rose ... from a year ago" means the third quarter of the year
+    before; "Sales were $2 billion in the quarter ended Sept. 30, up from $1.8 billion a year
+    earlier" means the 30th of September a year before. The reference time is the last
+    expression before the comparison in the same paragraph; "last year" takes a quarter only
+    from its own sentence, since it usually means the whole year. The quarters named "the
+    quarter" or "the year-ago period" are resolved against the quarter the text names."""
+    out: list[tuple[int, int, str, str]] = []
     for start, end, ttype, value in found:
         phrase = text[start:end].lower()
         if re.fullmatch(r"\d{4}-Q\d", value) and re.search(r"\b(?:quarter|period)$", phrase) and \
-                not re.search(r"\b(?:first|second|third|fourth)\b", phrase):
+                not re.search(r"\b(?:first|second|third|fourth|latest|current)\b", phrase):
             # "the quarter", "the year-ago period": the quarter named earlier in the text.
             named = [v for s, e, t, v in out if s < start and re.fullmatch(r"\d{4}-Q\d", v)
                      and re.search(r"\b(?:first|second|third|fourth)\b", text[s:e].lower())]
@@ -589,13 +620,41 @@ def _year_ago_quarters(text: str, found: list[tuple[int, int, str, str]]) -> lis
                 value = f"{year}-{named[-1][5:]}"
             out.append((start, end, ttype, value))
             continue
-        if ttype == "DATE" and re.fullmatch(r"\d{4}", value) and _YEAR_BACK.fullmatch(text[start:end].strip()):
-            sent_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
-            quarters = [v for s, e, t, v in found if sent_start <= s < start and re.fullmatch(r"\d{4}-Q\d", v)]
-            if quarters:
-                value = f"{int(quarters[-1][:4]) - 1}-{quarters[-1][5:]}"
+        if ttype == "DATE" and re.fullmatch(r"\d{4}", value):
+            bare = text[start:end].strip()
+            if _YEAR_BACK_ANAPHORIC.fullmatch(bare):
+                value = _year_before(text, start, out) or value
+            elif _YEAR_BACK.fullmatch(bare):
+                sent_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+                quarters = [v for s, e, t, v in found if sent_start <= s < start and re.fullmatch(r"\d{4}-Q\d", v)]
+                if quarters:
+                    value = f"{int(quarters[-1][:4]) - 1}-{quarters[-1][5:]}"
         out.append((start, end, ttype, value))
     return out
+
+
+def _year_before(text: str, start: int, earlier: list[tuple[int, int, str, str]]) -> str | None:
+    """The time a year before the reference time of a comparison at `start`, or None."""
+    if not earlier:
+        return None
+    s, e, ttype, ref = earlier[-1]
+    if start - e > _REFERENCE_REACH:
+        return None
+    if _YEAR_BACK_ANAPHORIC.fullmatch(text[s:e].strip()):
+        return ref  # a second comparison with the same time
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", ref) and len(earlier) > 1:
+        # "the quarter ended Sept. 30": the period, not the day that closes it.
+        ps, pe, _, prev = earlier[-2]
+        if re.fullmatch(r"\d{4}-Q\d", prev) and not re.search(r"[.;]\s", text[pe:s]):
+            ref = prev
+    if re.fullmatch(r"\d{4}-Q\d", ref):
+        return f"{int(ref[:4]) - 1}{ref[4:]}"
+    if re.fullmatch(r"\d{4}-\d\d(?:-\d\d)?", ref) and not re.search(
+            r"(?i)\b(?:today|yesterday|tomorrow|tonight|week|month|year)\b", text[s:e]):
+        if ref.endswith("-02-29"):
+            ref = ref[:-2] + "28"
+        return f"{int(ref[:4]) - 1}{ref[4:]}"
+    return None
 
 
 @stage("times", requires=("parse",), assigns=("times",))
