@@ -441,7 +441,8 @@ def _set(m, anchor, tense):
 
 def _ref(m, anchor, tense):
     word = m.group(0).lower()
-    if word in ("now", "currently", "at present", "nowadays", "today's", "current", "present"):
+    if word in ("now", "currently", "at present", "nowadays", "today's", "current", "present") or \
+            word.startswith("these"):
         return "DATE", "PRESENT_REF"
     if word.split()[-1] in ("recently", "past", "formerly", "recent", "previously"):
         return "DATE", "PAST_REF"
@@ -469,7 +470,15 @@ def _reporting_period(m, anchor, tense):
     rp = re.sub(r"[\s-]+", " ", m.group("rp").lower())
     if m.group(0).lower() == "quarter" or (rp == "quarter" and not m.group(0).lower().startswith("the")):
         return None  # a bare "quarter" (of an hour, of the vote)
+    if rp == "year":
+        if not m.group(0).lower().startswith("the"):
+            return None
+        return "DURATION", "P1Y"  # "the year ended March 31": a fiscal year, by its end
     p = anchor.published
+    named_year = re.match(r"(?:19|20)\d\d", rp)
+    if named_year:
+        # "the 1988 period": the quarter under discussion, in that year (`_reference_years`).
+        return "DATE", named_year.group(0)
     if p is None:
         return "DATE", "XXXX"
     if rp == "weekend":
@@ -491,9 +500,22 @@ def _reporting_period(m, anchor, tense):
     return "DATE", f"{year}-Q{q}"
 
 
+def _half(m, anchor, tense):
+    """ "the first half of 1990" -> 1990-H1, "the second half of this year"."""
+    year = _year_of(m)
+    if not year:
+        if anchor.published is None:
+            year = "XXXX"
+        else:
+            year = str(anchor.published.year + {"last": -1, "next": 1}.get((m.group("hrel") or "").lower(), 0))
+    return "DATE", f"{year}-H{1 if m.group('h').lower() == 'first' else 2}"
+
+
 def _quarter(m, anchor, tense):
     q = QUARTERS[m.group("q").lower()]
     year = _year_of(m) or m.groupdict().get("qyear")
+    if not year and m.group("qrel") and anchor.published is not None:
+        year = str(anchor.published.year + {"last": -1, "this": 0, "next": 1}[m.group("qrel").lower()])
     if not year:
         if anchor.published is None:
             year = "XXXX"
@@ -530,10 +552,11 @@ RULES = [
     Rule("duration", re.compile(rf"\b{_APPROX}{_NUM}[\s-]+(?:and[\s-]+a[\s-]+half[\s-]+)?{_UNIT}(?P<half>\s+and\s+a\s+half)?(?:-long)?\b(?![\s-]old\b)", _I), _duration, keyword=_UNIT_WORD),
     Rule("vague-duration", re.compile(r"\b(?:(?P<vmod>several|few|many|recent|coming|some|the\s+(?:past|last|next|coming)(?:\s+(?:few|several))?)\s+)?(?P<vunit>years|months|weeks|days|hours|minutes|decades|centuries)\b", _I), _vague_duration, keyword=_UNIT_WORD),
     Rule("set", re.compile(r"\b(?:daily|weekly|monthly|yearly|every\s+(?P<sunit>day|week|month|year))\b", _I), _set, keyword=re.compile(r"(?i)daily|weekly|monthly|yearly|every")),
-    Rule("ref", re.compile(r"\b(?:now|currently|at present|nowadays|(?:more\s+)?recently|(?:in\s+)?the past|formerly|(?:in\s+)?the\s+future|current)\b", _I), _ref, keyword=re.compile(r"(?i)now|current|present|recent|past|former|future")),
+    Rule("ref", re.compile(r"\b(?:now|these\s+days|currently|at present|nowadays|(?:more\s+)?recently|(?:in\s+)?the past|formerly|(?:in\s+)?the\s+future|current)\b", _I), _ref, keyword=re.compile(r"(?i)now|these|current|present|recent|past|former|future")),
     Rule("season", re.compile(rf"(?P<pre>\b(?:the|in|of|during|early|late)\s+)?\b(?:(?P<smod>last|next|this)\s+)?(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?{_YEAR})?\b", _I), _season, keyword=re.compile(r"(?i)spring|summer|autumn|fall|winter")),
-    Rule("reporting-period", re.compile(r"\b(?:[Tt]he\s+)?(?P<rp>(?:latest|current|same|comparable|year[\s-]earlier|year[\s-]ago)\s+(?:quarter|period)|quarter|(?:fiscal|full|current)\s+year|year[\s-](?:earlier|ago)|weekend)\b(?!\s+(?:of|ended|ending))"), _reporting_period, keyword=re.compile(r"(?i)quarter|period|year|weekend")),
-    Rule("quarter", re.compile(rf"\b(?:the\s+)?(?:(?P<qyear>(?:19|20)\d\d)\s+)?(?P<q>first|second|third|fourth)[\s-]+quarter(?:\s+of\s+{_YEAR})?\b", _I), _quarter, keyword=re.compile(r"(?i)quarter")),
+    Rule("reporting-period", re.compile(r"\b(?:[Tt]he\s+)?(?P<rp>(?:latest|current|same|comparable|year[\s-]earlier|year[\s-]ago|(?:19|20)\d\d)\s+(?:quarter|period)|quarter|(?:fiscal|full|current)\s+year|year(?=\s+end(?:ed|ing)\b)|year[\s-](?:earlier|ago)|weekend)\b(?!\s+of)"), _reporting_period, keyword=re.compile(r"(?i)quarter|period|year|weekend")),
+    Rule("half", re.compile(rf"\b(?:the\s+)?(?P<h>first|second|last|latter)\s+half\s+of\s+(?:{_YEAR}|(?P<hrel>this|last|next)\s+year|the\s+year)\b", _I), _half, keyword=re.compile(r"(?i)half")),
+    Rule("quarter", re.compile(rf"\b(?:the\s+|(?P<qrel>this|last|next)\s+year's\s+)?(?:(?P<qyear>(?:19|20)\d\d)\s+)?(?P<q>first|second|third|fourth)[\s-]+quarter(?:\s+of\s+{_YEAR})?\b", _I), _quarter, keyword=re.compile(r"(?i)quarter")),
 ]
 
 
@@ -576,7 +599,7 @@ def find(text: str, anchor: Anchor, tense: Callable[[int], int] = lambda _: 0) -
             candidates.append((m.start(), m.end(), rule, m))
     candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
     for start, end, rule, m in candidates:
-        if any(taken[start:end]):
+        if any(taken[start:end]) or not _is_time(text, start, end):
             continue
         result = rule.normalise(m, anchor, tense(start))
         if result is None:
@@ -590,6 +613,33 @@ def find(text: str, anchor: Anchor, tense: Callable[[int], int] = lambda _: 0) -
         found.append((start, end, *result))
         taken[start:end] = b"\x01" * (end - start)
     return _reference_years(text, sorted(found))
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]['\"`)]*\s+|\n\s*|[\"`']+\s*)$")
+_NAME_AFTER = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?[A-Z]")
+
+
+def _is_time(text: str, start: int, end: int) -> bool:
+    """False for words that look like times but are not: names and titles ("the March for
+    Life", "ABC's This Week", "High Noon"), the generic "people of tomorrow" and ordinals
+    ("a second bomb")."""
+    phrase = text[start:end]
+    before, after = text[max(0, start - 40):start], text[end:end + 40]
+    low = phrase.lower()
+    if phrase[:1].isupper() and not _SENTENCE_START.search(before):
+        first = low.split()[0]
+        if first in ("spring", "summer", "autumn", "fall", "winter", "noon", "midnight", "today", "tonight") or \
+                (len(phrase.split()) > 1 and phrase.split()[1][:1].isupper() and first in ("this", "next", "last")):
+            return False  # a capital where the word takes none: part of a name
+    if re.fullmatch(r"(?i)[a-z]+", phrase) and phrase[:1].isupper() and _NAME_AFTER.match(after) and \
+            low in MONTHS:
+        return False  # "the March for Life", "the March of the Combatant Mothers"
+    if low in ("today", "tomorrow") and before.endswith("of "):
+        return False
+    if re.fullmatch(r"(?i)(?:a|one)\s+second", phrase) and re.match(r"\s+[a-z]", after) and \
+            not re.match(r"\s+(?:or|and|to|in|of|ago|later|earlier|before|after)\b", after):
+        return False
+    return True
 
 
 _YEAR_BACK = re.compile(r"(?i)\b(?:a\s+year\s+(?:ago|earlier)|year[\s-](?:ago|earlier)|last\s+year)")
@@ -610,6 +660,10 @@ def _reference_years(text: str, found: list[tuple[int, int, str, str]]) -> list[
     out: list[tuple[int, int, str, str]] = []
     for start, end, ttype, value in found:
         phrase = text[start:end].lower()
+        if re.fullmatch(r"\d{4}", value) and re.fullmatch(r"(?:the\s+)?\d{4}\s+(?:quarter|period)", phrase):
+            named = [v for s, e, t, v in out if re.fullmatch(r"\d{4}-Q\d", v)]
+            out.append((start, end, ttype, f"{value}-{named[-1][5:]}" if named else value))
+            continue
         if re.fullmatch(r"\d{4}-Q\d", value) and re.search(r"\b(?:quarter|period)$", phrase) and \
                 not re.search(r"\b(?:first|second|third|fourth|latest|current)\b", phrase):
             # "the quarter", "the year-ago period": the quarter named earlier in the text.
