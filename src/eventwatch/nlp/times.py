@@ -526,6 +526,120 @@ def _quarter(m, anchor, tense):
     return "DATE", f"{year}-Q{q}"
 
 
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
+    """The n-th (1-based; -1 for the last) given weekday of a month."""
+    if n > 0:
+        first = dt.date(year, month, 1)
+        return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def _easter(year: int) -> dt.date:
+    """Western Easter Sunday (the anonymous Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    ell = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * ell) // 451
+    month = (h + ell - 7 * m + 114) // 31
+    return dt.date(year, month, (h + ell - 7 * m + 114) % 31 + 1)
+
+
+#: Holidays with a fixed or computable date in a given year.
+HOLIDAYS: dict[str, Callable[[int], dt.date]] = {
+    "new year's day": lambda y: dt.date(y, 1, 1),
+    "new year's eve": lambda y: dt.date(y, 12, 31),
+    "christmas": lambda y: dt.date(y, 12, 25),
+    "christmas day": lambda y: dt.date(y, 12, 25),
+    "christmas eve": lambda y: dt.date(y, 12, 24),
+    "boxing day": lambda y: dt.date(y, 12, 26),
+    "easter": _easter,
+    "easter sunday": _easter,
+    "easter monday": lambda y: _easter(y) + dt.timedelta(days=1),
+    "good friday": lambda y: _easter(y) - dt.timedelta(days=2),
+    "thanksgiving": lambda y: _nth_weekday(y, 11, 3, 4),
+    "thanksgiving day": lambda y: _nth_weekday(y, 11, 3, 4),
+    "election day": lambda y: _nth_weekday(y, 11, 0, 1) + dt.timedelta(days=1),
+    "independence day": lambda y: dt.date(y, 7, 4),
+    "labor day": lambda y: _nth_weekday(y, 9, 0, 1),
+    "memorial day": lambda y: _nth_weekday(y, 5, 0, -1),
+    "veterans day": lambda y: dt.date(y, 11, 11),
+    "armistice day": lambda y: dt.date(y, 11, 11),
+    "halloween": lambda y: dt.date(y, 10, 31),
+    "valentine's day": lambda y: dt.date(y, 2, 14),
+    "may day": lambda y: dt.date(y, 5, 1),
+    "bastille day": lambda y: dt.date(y, 7, 14),
+}
+_HOLIDAY = "|".join(sorted((re.escape(h).replace("'", "['’]").replace(r"\ ", r"\s+") for h in HOLIDAYS),
+                           key=len, reverse=True))
+
+
+def _holiday(m, anchor, tense):
+    """ "Thanksgiving Day", "last Christmas", "Easter week", "Christmas 1998"."""
+    name = re.sub(r"\s+", " ", m.group("holiday").lower()).replace("’", "'")
+    rule = HOLIDAYS[name]
+    year = _year_of(m)
+    mod = (m.group("hmod") or "").lower()
+    if year is None:
+        if anchor.published is None:
+            return "DATE", "XXXX-" + rule(2001).strftime("%m-%d")
+        p = anchor.published
+        this = rule(p.year)
+        nearest = min((p.year - 1, p.year, p.year + 1), key=lambda y: abs((rule(y) - p).days))
+        if not mod and abs((rule(nearest) - p).days) <= 61:
+            year = nearest  # a holiday close to publication is that one, whatever the tense
+        elif mod == "last" or (not mod and tense < 0):
+            year = p.year if this < p else p.year - 1
+        elif mod == "next" or (not mod and tense > 0):
+            year = p.year if this > p else p.year + 1
+        else:
+            year = nearest
+    day = rule(int(year))
+    if m.group("hweek"):
+        y, w, _ = day.isocalendar()
+        return "DATE", f"{y}-W{w:02d}"
+    return "DATE", day.isoformat()
+
+
+def _period_end(m, anchor, tense):
+    """ "year-end", "the end of the year", "the end of the month": the current period."""
+    unit = m.group("pu").lower()
+    p = anchor.published
+    if unit == "year":
+        return "DATE", str(p.year) if p else "XXXX"
+    if unit == "month":
+        return "DATE", _iso(p, "%Y-%m", "XXXX-XX")
+    if p is None:
+        return "DATE", "XXXX-WXX"
+    y, w, _ = p.isocalendar()
+    return "DATE", f"{y}-W{w:02d}"
+
+
+_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
+                 "eighties": 8, "nineties": 9}
+
+
+def _decade_words(m, anchor, tense):
+    """ "the nineties", "the '80s": a decade of the twentieth century."""
+    word = m.group("dw").lower()
+    digit = _DECADE_WORDS.get(word) or int(word.strip("'’s")[0])
+    return "DATE", f"19{digit}"
+
+
+def _anaphoric(m, anchor, tense):
+    """ "that year", "the following month", "later that day": placeholders that
+    `_reference_years` resolves against the time the text last named."""
+    rel = (m.group("arel") or "").lower()
+    if rel == "next" and m.group("aunit").lower() != "day":
+        return None  # "the next year" counts from publication (the relative-period rule)
+    shift = 1 if rel in ("following", "next") else -1 if rel in ("previous", "preceding") else 0
+    return "DATE", f"REF:{m.group('aunit').lower()}:{shift}"
+
+
 _I = re.IGNORECASE
 _EDGE = r"(?:(?P<edge>early|late|mid|the\s+(?:early|late|mid))[\s-]+)?"
 # Modifiers that narrow an expression without changing its value ("early Tuesday",
@@ -552,10 +666,14 @@ RULES = [
     Rule("duration", re.compile(rf"\b{_APPROX}{_NUM}[\s-]+(?:and[\s-]+a[\s-]+half[\s-]+)?{_UNIT}(?P<half>\s+and\s+a\s+half)?(?:-long)?\b(?![\s-]old\b)", _I), _duration, keyword=_UNIT_WORD),
     Rule("vague-duration", re.compile(r"\b(?:(?P<vmod>several|few|many|recent|coming|some|the\s+(?:past|last|next|coming)(?:\s+(?:few|several))?)\s+)?(?P<vunit>years|months|weeks|days|hours|minutes|decades|centuries)\b", _I), _vague_duration, keyword=_UNIT_WORD),
     Rule("set", re.compile(r"\b(?:daily|weekly|monthly|yearly|every\s+(?P<sunit>day|week|month|year))\b", _I), _set, keyword=re.compile(r"(?i)daily|weekly|monthly|yearly|every")),
-    Rule("ref", re.compile(r"\b(?:now|these\s+days|currently|at present|nowadays|(?:more\s+)?recently|(?:in\s+)?the past|formerly|(?:in\s+)?the\s+future|current)\b", _I), _ref, keyword=re.compile(r"(?i)now|these|current|present|recent|past|former|future")),
+    Rule("ref", re.compile(r"\b(?:now|these\s+days|currently|at present|nowadays|(?:more\s+)?recently|(?:in\s+)?the past|formerly|(?:in\s+)?the\s+(?:near\s+)?future|the\s+(?:near|short)\s+term|current)\b", _I), _ref, keyword=re.compile(r"(?i)now|these|current|present|recent|past|former|future|term")),
     Rule("season", re.compile(rf"(?P<pre>\b(?:the|in|of|during|early|late)\s+)?\b(?:(?P<smod>last|next|this)\s+)?(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?{_YEAR})?\b", _I), _season, keyword=re.compile(r"(?i)spring|summer|autumn|fall|winter")),
     Rule("reporting-period", re.compile(r"\b(?:[Tt]he\s+)?(?P<rp>(?:latest|current|same|comparable|year[\s-]earlier|year[\s-]ago|(?:19|20)\d\d)\s+(?:quarter|period)|quarter|(?:fiscal|full|current)\s+year|year(?=\s+end(?:ed|ing)\b)|year[\s-](?:earlier|ago)|weekend)\b(?!\s+of)"), _reporting_period, keyword=re.compile(r"(?i)quarter|period|year|weekend")),
     Rule("half", re.compile(rf"\b(?:the\s+)?(?P<h>first|second|last|latter)\s+half\s+of\s+(?:{_YEAR}|(?P<hrel>this|last|next)\s+year|the\s+year)\b", _I), _half, keyword=re.compile(r"(?i)half")),
+    Rule("holiday", re.compile(rf"\b(?:(?P<hmod>[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<holiday>{_HOLIDAY})(?P<hweek>\s+week)?(?:,?\s+{_YEAR})?\b", _I), _holiday, keyword=re.compile(r"(?i)christmas|easter|thanksgiving|new\s+year|day\b|eve\b|halloween|good\s+friday")),
+    Rule("period-end", re.compile(r"\b(?:around\s+)?(?:(?:the\s+)?(?:end|beginning|start|middle|rest)\s+of\s+the\s+|(?=year(?:[\s-]end|['’]s\s+end)))(?P<pu>year|month|week)(?:[\s-]end|['’]s\s+end)?\b", _I), _period_end, keyword=re.compile(r"(?i)year|month|week")),
+    Rule("decade-words", re.compile(r"\bthe\s+(?P<dw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|['’][2-9]0s)\b", _I), _decade_words, keyword=re.compile(r"(?i)ties\b|0s\b")),
+    Rule("anaphoric", re.compile(r"\b(?:(?:later|earlier)\s+)?(?:that(?:\s+same)?|the\s+same|the\s+(?P<arel>following|next|previous|preceding))\s+(?P<aunit>year|month|day|week|quarter)\b", _I), _anaphoric, keyword=re.compile(r"(?i)year|month|day|week|quarter")),
     Rule("quarter", re.compile(rf"\b(?:the\s+|(?P<qrel>this|last|next)\s+year's\s+)?(?:(?P<qyear>(?:19|20)\d\d)\s+)?(?P<q>first|second|third|fourth)[\s-]+quarter(?:\s+of\s+{_YEAR})?\b", _I), _quarter, keyword=re.compile(r"(?i)quarter")),
 ]
 
@@ -612,7 +730,7 @@ def find(text: str, anchor: Anchor, tense: Callable[[int], int] = lambda _: 0) -
             start = m.start("weekday")
         found.append((start, end, *result))
         taken[start:end] = b"\x01" * (end - start)
-    return _reference_years(text, sorted(found))
+    return _reference_years(text, sorted(found), anchor)
 
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]['\"`)]*\s+|\n\s*|[\"`']+\s*)$")
@@ -648,7 +766,8 @@ _YEAR_BACK_ANAPHORIC = re.compile(r"(?i)(?:a|one)\s+year\s+(?:ago|earlier)|year[
 _REFERENCE_REACH = 1000
 
 
-def _reference_years(text: str, found: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+def _reference_years(text: str, found: list[tuple[int, int, str, str]],
+                     anchor: Anchor) -> list[tuple[int, int, str, str]]:
     """Comparisons a year back take the granularity of the time they compare with.
 
     "Third-quarter profit rose ... from a year ago" means the third quarter of the year
@@ -660,6 +779,9 @@ def _reference_years(text: str, found: list[tuple[int, int, str, str]]) -> list[
     out: list[tuple[int, int, str, str]] = []
     for start, end, ttype, value in found:
         phrase = text[start:end].lower()
+        if value.startswith("REF:"):
+            out.append((start, end, ttype, _resolve_reference(value, out, anchor)))
+            continue
         if re.fullmatch(r"\d{4}", value) and re.fullmatch(r"(?:the\s+)?\d{4}\s+(?:quarter|period)", phrase):
             named = [v for s, e, t, v in out if re.fullmatch(r"\d{4}-Q\d", v)]
             out.append((start, end, ttype, f"{value}-{named[-1][5:]}" if named else value))
@@ -685,6 +807,55 @@ def _reference_years(text: str, found: list[tuple[int, int, str, str]]) -> list[
                     value = f"{int(quarters[-1][:4]) - 1}-{quarters[-1][5:]}"
         out.append((start, end, ttype, value))
     return out
+
+
+_GRAIN = [("day", re.compile(r"(\d{4})-(\d\d)-(\d\d)")), ("month", re.compile(r"(\d{4})-(\d\d)")),
+          ("quarter", re.compile(r"(\d{4})-Q(\d)")), ("year", re.compile(r"(\d{4})"))]
+
+
+def _resolve_reference(value: str, earlier: list[tuple[int, int, str, str]], anchor: Anchor) -> str:
+    """ "REF:year:1" ("the following year") against the last date the text named, else the
+    publication date: its year, month, day, week or quarter, shifted."""
+    _, unit, shift_text = value.split(":")
+    shift = int(shift_text)
+    ref: dt.date | None = anchor.published
+    grain = "day"
+    for _, _, ttype, v in reversed(earlier):
+        if ttype != "DATE" or v.startswith(("P", "X")) or "_REF" in v:
+            continue
+        for name, pattern in _GRAIN:
+            hit = pattern.match(v)
+            if hit:
+                parts = [int(x) for x in hit.groups()]
+                if name == "quarter":
+                    parts = [parts[0], 3 * parts[1] - 2]
+                ref = dt.date(*(parts + [1] * (3 - len(parts))))
+                grain = name
+                break
+        else:
+            continue
+        break
+    if ref is None:
+        return {"year": "XXXX", "month": "XXXX-XX", "week": "XXXX-WXX", "quarter": "XXXX-QX"}.get(unit, "XXXX-XX-XX")
+    order = ["day", "month", "quarter", "year"]
+    if unit == "year":
+        return str(ref.year + shift)
+    if unit == "quarter":
+        if order.index(grain) > order.index("quarter"):
+            return f"{ref.year}-QX"
+        months = ref.year * 12 + ref.month - 1 + 3 * shift
+        return f"{months // 12}-Q{(months % 12) // 3 + 1}"
+    if unit == "month":
+        if order.index(grain) > order.index("month"):
+            return f"{ref.year}-XX"
+        months = ref.year * 12 + ref.month - 1 + shift
+        return f"{months // 12}-{months % 12 + 1:02d}"
+    if grain != "day":
+        return f"{ref.year}-{ref.month:02d}-XX" if grain == "month" else f"{ref.year}-XX-XX"
+    if unit == "week":
+        y, w, _ = (ref + dt.timedelta(weeks=shift)).isocalendar()
+        return f"{y}-W{w:02d}"
+    return (ref + dt.timedelta(days=shift)).isoformat()
 
 
 def _year_before(text: str, start: int, earlier: list[tuple[int, int, str, str]]) -> str | None:
