@@ -29,11 +29,11 @@ NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
            "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
            "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
            "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100,
-           "a couple of": 2, "a couple": 2, "a dozen": 12, "dozen": 12,
+           "a couple of": 2, "a couple": 2, "couple of": 2, "couple": 2, "a dozen": 12, "dozen": 12,
            "several": None, "few": None, "a few": None, "many": None, "some": None}
 UNITS = {"year": "Y", "month": "M", "week": "W", "day": "D", "decade": "DE", "century": "CE",
          "hour": "H", "minute": "M", "second": "S"}
-SETS = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "yearly": "P1Y"}
+SETS = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "yearly": "P1Y", "annually": "P1Y", "hourly": "PT1H"}
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 QUARTERS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 
@@ -49,8 +49,10 @@ _WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunda
 _TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
 _ONES = r"(?:one|two|three|four|five|six|seven|eight|nine)"
 _NUM = (r"(?P<num>\d+(?:\.\d+)?(?:\s+1/2)?|" + _TENS + r"(?:[\s-]" + _ONES + r")?|a\s+couple(?:\s+of)?|"
-        r"a\s+dozen|a\s+few|a\s+hundred|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+        r"couple(?:\s+of)?|a\s+dozen|a\s+few|a\s+hundred|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
         r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|several|few|dozen)")
+#: The second number of a range ("two to three weeks"): the same alternatives, another name.
+_NUM2 = _NUM.replace("?P<num>", "?P<num2>")
 _APPROX = (r"(?:(?:nearly|almost|about|around|roughly|approximately|(?:no\s+)?more\s+than|(?:no\s+)?less\s+than|"
            r"fewer\s+than|at\s+least|up\s+to|over|under|some|another|the(?:\s+(?:past|last|next|first|previous|coming))?)\s+)?")
 _UNIT = r"(?P<unit>year|month|week|day|decade|century|hour|minute|second)s?"
@@ -251,10 +253,21 @@ def _iso_date(m, anchor, tense):
     return "DATE", m.group(0)
 
 
+_PARTS = {"morning": "TMO", "afternoon": "TAF", "evening": "TEV", "night": "TNI"}
+
+
+def _part_of_day(m, anchor, tense):
+    """ "early morning", "mid-afternoon": a part of the anchor day."""
+    return "TIME", _iso(anchor.published) + _PARTS[m.group("pod").lower()]
+
+
 def _relative_day(m, anchor, tense):
     word = re.sub(r"\s+", " ", m.group("rday").lower())
     offset = {"today": 0, "yesterday": -1, "tomorrow": 1}.get(word)
     if offset is not None:
+        part = re.search(r"(?i)morning|afternoon|evening", m.group(0)[:m.start("rday") - m.start()])
+        if part:  # "mid-afternoon yesterday"
+            return "TIME", _iso(anchor.shift(days=offset)) + _PARTS[part.group(0).lower()]
         return "DATE", _iso(anchor.shift(days=offset))
     if word in ("tonight", "this morning", "this afternoon", "this evening", "last night"):
         base = anchor.shift(days=-1 if word == "last night" else 0)
@@ -355,7 +368,8 @@ def _amount(n: float | None, code: str, time_unit: bool) -> str:
 
 
 def _duration(m, anchor, tense):
-    n = _number(m.group("num"))
+    # A range ("two to three weeks") is measured by its first number, as TimeML does.
+    n = _number(m.groupdict().get("num") or m.group("num2"))
     if n is not None and m.groupdict().get("half"):
         n += 0.5
     unit = m.group("unit").lower()
@@ -390,7 +404,7 @@ def _century(m, anchor, tense):
 def _clock(m, anchor, tense):
     """Clock times ("10 p.m. Wednesday", "noon Thursday"), on the day named or the anchor day."""
     if m.group("noon"):
-        hour, minute = (12, 0) if m.group("noon").lower() == "noon" else (0, 0)
+        hour, minute = (0, 0) if m.group("noon").lower() == "midnight" else (12, 0)
     else:
         hour, minute = int(m.group("hh")), int(m.group("mm") or 0)
         ampm = m.group("ampm").lower().replace(".", "")
@@ -436,7 +450,7 @@ def _set(m, anchor, tense):
     if word in SETS:
         return "SET", SETS[word]
     unit = m.group("sunit").lower()
-    return "SET", {"day": "P1D", "week": "P1W", "month": "P1M", "year": "P1Y"}[unit]
+    return "SET", {"day": "P1D", "week": "P1W", "month": "P1M", "quarter": "P3M", "year": "P1Y"}[unit]
 
 
 def _ref(m, anchor, tense):
@@ -493,7 +507,7 @@ def _reporting_period(m, anchor, tense):
     if rp.startswith("year") and not rp.endswith(("quarter", "period")):
         return "DATE", str(p.year - 1)
     year, q = last_done
-    if rp.startswith("current"):
+    if rp.startswith(("current", "this")):
         year, q = p.year, current
     if rp.startswith("year"):
         year -= 1
@@ -641,7 +655,7 @@ def _anaphoric(m, anchor, tense):
 
 
 _I = re.IGNORECASE
-_EDGE = r"(?:(?P<edge>early|late|mid|the\s+(?:early|late|mid))[\s-]+)?"
+_EDGE = r"(?:(?P<edge>early|late|mid|post|pre|the\s+(?:early|late|mid))[\s-]+)?"
 # Modifiers that narrow an expression without changing its value ("early Tuesday",
 # "the end of November", "later this afternoon").
 _NARROW = (r"(?:(?:early|late|earlier|later|mid|the\s+(?:end|beginning|start|middle|rest)\s+of|"
@@ -656,22 +670,23 @@ RULES = [
     Rule("month", re.compile(rf"(?P<pre>\b(?:in|since|until|by|from|during|of|before|after)\s+)?\b{_NARROW}(?:(?P<mmod>[Ll]ast|[Nn]ext|[Tt]his)[\s-]+)?{_MONTH}(?![\w.]*\s+\d)\b"), _month, keyword=_MONTH_WORD),
     Rule("weekday", re.compile(rf"\b{_NARROW}(?:(?P<mod>last|next|this|on)\s+)?{_WEEKDAY}(?:\s+(?P<part>morning|afternoon|evening|night))?\b(?!s\b)"), _weekday_rule, keyword=_WEEKDAY_WORD),
     Rule("weekday-set", re.compile(r"\b(?:(?:every|each)\s+(?:(?P<smonth>January|February|March|April|May|June|July|August|September|October|November|December)|(?P<sday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?P<spart>morning|afternoon|evening|night)s?)?)|(?P<sday2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:s|\s+(?P<spart2>morning|afternoon|evening|night)s))\b"), _weekday_set, keyword=re.compile(r"(?i)every|each|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?\s")),
-    Rule("clock", re.compile(r"\b(?:(?:about|around|approximately)\s+)?(?:(?P<hh>\d{1,2})(?::(?P<mm>\d\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am\b|pm\b)|(?P<noon>noon|midnight))(?:\s+(?:[ECMP][SD]T|GMT|UTC)\b)?(?:,?\s+(?:on\s+)?(?:(?P<cweekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|(?P<crel>today|yesterday|tomorrow)|(?P<cmonth>Jan|Feb|Mar|Apr|May|June?|July?|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s+(?P<cday>[0-3]?\d)\b))?", _I), _clock, keyword=re.compile(r"(?i)\d\s*[ap]\.?m\b|noon|midnight")),
+    Rule("clock", re.compile(r"\b(?:(?:about|around|approximately)\s+)?(?:(?P<hh>\d{1,2})(?::(?P<mm>\d\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am\b|pm\b)|(?P<noon>noon|midday|midnight))(?:\s+(?:[ECMP][SD]T|GMT|UTC)\b)?(?:,?\s+(?:on\s+)?(?:(?P<cweekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|(?P<crel>today|yesterday|tomorrow)|(?P<cmonth>Jan|Feb|Mar|Apr|May|June?|July?|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s+(?P<cday>[0-3]?\d)\b))?", _I), _clock, keyword=re.compile(r"(?i)\d\s*[ap]\.?m\b|noon|midday|midnight")),
     Rule("century", re.compile(r"\b(?:the\s+)?(?P<cent>[12]?\d)(?:st|nd|rd|th)[\s-]+century\b", _I), _century, keyword=re.compile(r"(?i)century")),
     Rule("decade", re.compile(rf"\b(?:the\s+)?{_EDGE}(?P<dec>(?:1[89]|20)\d0)s\b"), _decade, keyword=re.compile(r"\d0s")),
     Rule("year", re.compile(rf"(?<![\d,.$£€#-])(?:fiscal\s+|the\s+year\s+){{0,1}}{_EDGE}{_YEAR}(?!\d|,\d|-\d|\s*(?:%|percent|people|troops|km|kilometers|miles))"), _year, keyword=re.compile(r"(?i)\d{4}|nineteen|eighteen|thousand")),
     Rule("relative-day", re.compile(rf"\b{_NARROW}(?P<rday>today|yesterday|tomorrow|tonight|last night|this (?:morning|afternoon|evening))\b", _I), _relative_day, keyword=re.compile(r"(?i)today|yesterday|tomorrow|tonight|night|morning|afternoon|evening")),
+    Rule("part-of-day", re.compile(r"\b(?:early|late|mid)[\s-]?(?P<pod>morning|afternoon|evening)\b", _I), _part_of_day, keyword=re.compile(r"(?i)morning|afternoon|evening")),
     Rule("relative-period", re.compile(rf"\b{_NARROW}(?P<mod>last|past|previous|this|current|next|coming)\s+(?:fiscal\s+)?(?P<period>week|month|year|decade)\b", _I), _relative_period, keyword=re.compile(r"(?i)week|month|year")),
     Rule("ago", re.compile(rf"\b{_APPROX}{_NUM}[\s-]+{_UNIT}(?:\s+or\s+so)?(?:\s+(?:ago|earlier)\b|(?=\s+later\b))", _I), _ago, keyword=_UNIT_WORD),
-    Rule("duration", re.compile(rf"\b{_APPROX}{_NUM}[\s-]+(?:and[\s-]+a[\s-]+half[\s-]+)?{_UNIT}(?P<half>\s+and\s+a\s+half)?(?:-long)?\b(?![\s-]old\b)", _I), _duration, keyword=_UNIT_WORD),
+    Rule("duration", re.compile(rf"\b{_APPROX}(?:{_NUM}\s+(?:to|or)\s+)?{_NUM2}[\s-]+(?:and[\s-]+a[\s-]+half[\s-]+)?(?:(?:more|additional|other|straight|consecutive|trading|business|calendar|full)\s+)?{_UNIT}(?P<half>\s+and\s+a\s+half)?(?:-long)?\b(?![\s-]old\b)", _I), _duration, keyword=_UNIT_WORD),
     Rule("vague-duration", re.compile(r"\b(?:(?P<vmod>several|few|many|recent|coming|some|the\s+(?:past|last|next|coming)(?:\s+(?:few|several))?)\s+)?(?<!\d\s)(?<!\d-)(?P<vunit>years|months|weeks|days|hours|minutes|decades|centuries)\b(?![\s-]old\b)", _I), _vague_duration, keyword=_UNIT_WORD),
-    Rule("set", re.compile(r"\b(?:daily|weekly|monthly|yearly|every\s+(?P<sunit>day|week|month|year))\b", _I), _set, keyword=re.compile(r"(?i)daily|weekly|monthly|yearly|every")),
+    Rule("set", re.compile(r"\b(?:daily|weekly|monthly|yearly|annually|hourly|(?:every|each)\s+(?P<sunit>day|week|month|quarter|year))\b", _I), _set, keyword=re.compile(r"(?i)daily|weekly|monthly|yearly|annually|hourly|every|each")),
     Rule("ref", re.compile(r"\b(?:now|these\s+days|currently|at present|nowadays|(?:more\s+)?recently|(?:in\s+)?the past|formerly|(?:in\s+)?the\s+(?:near\s+)?future|the\s+(?:near|short)\s+term|current)\b", _I), _ref, keyword=re.compile(r"(?i)now|these|current|present|recent|past|former|future|term")),
     Rule("season", re.compile(rf"(?P<pre>\b(?:the|in|of|during|early|late)\s+)?\b(?:(?P<smod>last|next|this)\s+)?(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?{_YEAR})?\b", _I), _season, keyword=re.compile(r"(?i)spring|summer|autumn|fall|winter")),
-    Rule("reporting-period", re.compile(r"\b(?:[Tt]he\s+)?(?P<rp>(?:latest|current|same|comparable|year[\s-]earlier|year[\s-]ago|(?:19|20)\d\d)\s+(?:quarter|period)|quarter|(?:fiscal|full|current)\s+year|year(?=\s+end(?:ed|ing)\b)|year[\s-](?:earlier|ago)|weekend)\b(?!\s+of)"), _reporting_period, keyword=re.compile(r"(?i)quarter|period|year|weekend")),
+    Rule("reporting-period", re.compile(r"\b(?:[Tt]he\s+)?(?P<rp>(?:latest|current|this|same|comparable|year[\s-]earlier|year[\s-]ago|(?:19|20)\d\d)\s+(?:quarter|period)|[Tt]his\s+quarter|quarter|(?:fiscal|full|current)\s+year|year(?=\s+end(?:ed|ing)\b)|[Yy]ear[\s-](?:earlier|ago)|weekend)\b(?!\s+of)"), _reporting_period, keyword=re.compile(r"(?i)quarter|period|year|weekend")),
     Rule("half", re.compile(rf"\b(?:the\s+)?(?P<h>first|second|last|latter)\s+half\s+of\s+(?:{_YEAR}|(?P<hrel>this|last|next)\s+year|the\s+year)\b", _I), _half, keyword=re.compile(r"(?i)half")),
     Rule("holiday", re.compile(rf"\b(?:(?P<hmod>[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<holiday>{_HOLIDAY})(?P<hweek>\s+week)?(?:,?\s+{_YEAR})?\b", _I), _holiday, keyword=re.compile(r"(?i)christmas|easter|thanksgiving|new\s+year|day\b|eve\b|halloween|good\s+friday")),
-    Rule("period-end", re.compile(r"\b(?:around\s+)?(?:(?:the\s+)?(?:end|beginning|start|middle|rest)\s+of\s+the\s+|(?=year(?:[\s-]end|['’]s\s+end)))(?P<pu>year|month|week)(?:[\s-]end|['’]s\s+end)?\b", _I), _period_end, keyword=re.compile(r"(?i)year|month|week")),
+    Rule("period-end", re.compile(r"\b(?:around\s+)?(?:(?:the\s+)?(?:end|beginning|start|middle|rest)\s+of\s+the\s+|(?:earlier|later)\s+in\s+the\s+|(?=year(?:[\s-]end|['’]s\s+end)))(?P<pu>year|month|week)(?:[\s-]end|['’]s\s+end)?\b", _I), _period_end, keyword=re.compile(r"(?i)year|month|week")),
     Rule("decade-words", re.compile(r"\bthe\s+(?P<dw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|['’][2-9]0s)\b", _I), _decade_words, keyword=re.compile(r"(?i)ties\b|0s\b")),
     Rule("anaphoric", re.compile(r"\b(?:(?:later|earlier)\s+)?(?:that(?:\s+same)?|the\s+same|the\s+(?P<arel>following|next|previous|preceding))\s+(?P<aunit>year|month|day|week|quarter)\b", _I), _anaphoric, keyword=re.compile(r"(?i)year|month|day|week|quarter")),
     Rule("quarter", re.compile(rf"\b(?:the\s+|(?P<qrel>this|last|next)\s+year's\s+)?(?:(?P<qyear>(?:19|20)\d\d)\s+)?(?P<q>first|second|third|fourth)[\s-]+quarter(?:\s+of\s+{_YEAR})?\b", _I), _quarter, keyword=re.compile(r"(?i)quarter")),
