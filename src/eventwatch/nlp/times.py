@@ -381,10 +381,11 @@ def _duration(m, anchor, tense):
 
 
 def _vague_duration(m, anchor, tense):
-    """Plural units without a number: "for weeks" -> PXW; a vague stretch before or after
-    now ("in recent years", "the last few months", "coming weeks") is PAST_REF / FUTURE_REF."""
+    """Plural units without a number: "for weeks", "in recent weeks" -> PXW; a vague
+    stretch before or after now ("the last few months", "coming weeks") is PAST_REF /
+    FUTURE_REF."""
     mod = (m.group("vmod") or "").lower()
-    if mod == "recent" or re.match(r"the\s+(?:past|last)\s+(?:few|several)", mod):
+    if re.match(r"the\s+(?:past|last)\s+(?:few|several)", mod):
         return "DATE", "PAST_REF"
     if mod.endswith("coming") or re.match(r"the\s+(?:next|coming)\s+(?:few|several)", mod):
         return "DATE", "FUTURE_REF"
@@ -752,6 +753,11 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;]['\"`)]*\s+|\n\s*|[\"`']+\s*)$")
 _NAME_AFTER = re.compile(r"\s+(?:of|for)\s+(?:the\s+)?[A-Z]")
 
 
+_LOWERCASE_WORDS = {"spring", "summer", "autumn", "fall", "winter", "noon", "midnight", "today", "tonight",
+                    "week", "weeks", "month", "months", "year", "years", "day", "days", "hour", "hours",
+                    "minute", "minutes", "decade", "decades", "morning", "afternoon", "evening", "night"}
+
+
 def _is_time(text: str, start: int, end: int) -> bool:
     """False for words that look like times but are not: names and titles ("the March for
     Life", "ABC's This Week", "High Noon"), the generic "people of tomorrow" and ordinals
@@ -759,11 +765,11 @@ def _is_time(text: str, start: int, end: int) -> bool:
     phrase = text[start:end]
     before, after = text[max(0, start - 40):start], text[end:end + 40]
     low = phrase.lower()
-    if phrase[:1].isupper() and not _SENTENCE_START.search(before):
-        first = low.split()[0]
-        if first in ("spring", "summer", "autumn", "fall", "winter", "noon", "midnight", "today", "tonight") or \
-                (len(phrase.split()) > 1 and phrase.split()[1][:1].isupper() and first in ("this", "next", "last")):
-            return False  # a capital where the word takes none: part of a name
+    words = phrase.split()
+    if not re.search(_HOLIDAY, phrase, re.IGNORECASE) and any(
+            w[:1].isupper() and w.lower().strip(",.") in _LOWERCASE_WORDS and (i or not _SENTENCE_START.search(before))
+            for i, w in enumerate(words)):
+        return False  # a capital where the word takes none: a name ("ABC's This Week", "60 Minutes")
     if re.fullmatch(r"(?i)[a-z]+", phrase) and phrase[:1].isupper() and _NAME_AFTER.match(after) and \
             low in MONTHS:
         return False  # "the March for Life", "the March of the Combatant Mothers"
