@@ -119,7 +119,7 @@ def test_fall_the_verb_is_no_season():
 
 
 def test_vague_stretches_and_named_days_near_publication():
-    assert values("in recent years")[0][1:] == ("DATE", "PAST_REF")
+    assert values("in recent years")[0][1:] == ("DURATION", "PXY")
     assert values("in the coming weeks")[0][1:] == ("DATE", "FUTURE_REF")
     assert values("for weeks")[0][1:] == ("DURATION", "PXW")
     # Published 2021-10-14: "November 2" is this year's even in a past-tense clause...
@@ -167,3 +167,99 @@ def test_reporting_periods():
     assert values("Profit fell in the latest quarter.", oct89)[0][2] == "1989-Q3"
     assert values("Crowds gathered over the weekend.", oct89, tense=-1)[0][2] == "1989-W43-WE"
     assert values("a quarter of the vote") == []
+
+
+# Every family against publication dates on different weekdays, across a year end and a leap day.
+NYE = Anchor(dt.date(2020, 12, 31))   # Thursday, the last day of a year
+NEWYEAR = Anchor(dt.date(2021, 1, 1))  # Friday, the first day of the next
+LEAP = Anchor(dt.date(2024, 2, 29))   # Thursday, a leap day
+SUN = Anchor(dt.date(2022, 5, 15))    # Sunday
+
+
+@pytest.mark.parametrize("anchor,text,tense,expected", [
+    # weekdays by tense: past -> the one before, future -> the one after, none -> the nearest
+    (NYE, "on Monday", -1, "2020-12-28"), (NYE, "on Monday", 1, "2021-01-04"), (NYE, "on Saturday", 0, "2021-01-02"),
+    (NEWYEAR, "on Thursday", -1, "2020-12-31"), (NEWYEAR, "on Friday", -1, "2021-01-01"),
+    (NEWYEAR, "last Friday", 0, "2020-12-25"), (NEWYEAR, "next Friday", 0, "2021-01-08"),
+    (LEAP, "on Wednesday", -1, "2024-02-28"), (LEAP, "on Friday", 1, "2024-03-01"), (LEAP, "on Sunday", 0, "2024-03-03"),
+    (SUN, "on Saturday", 0, "2022-05-14"), (SUN, "on Monday", 1, "2022-05-16"), (SUN, "on Sunday", -1, "2022-05-15"),
+    # relative days
+    (NYE, "tomorrow", 0, "2021-01-01"), (NEWYEAR, "yesterday", 0, "2020-12-31"),
+    (LEAP, "yesterday", 0, "2024-02-28"), (LEAP, "tomorrow", 0, "2024-03-01"),
+    # months without a year: nearest when close, by tense when far
+    (NYE, "in January", 0, "2021-01"), (NEWYEAR, "in December", 0, "2020-12"),
+    (NEWYEAR, "in July", -1, "2020-07"), (NEWYEAR, "in July", 1, "2021-07"),
+    (LEAP, "in March", -1, "2024-03"), (LEAP, "in October", -1, "2023-10"), (LEAP, "in October", 1, "2024-10"),
+    (NEWYEAR, "last December", 0, "2020-12"), (NEWYEAR, "next January", 0, "2022-01"),
+    (NYE, "on Jan. 2", 0, "2021-01-02"), (NEWYEAR, "on Dec. 30", 0, "2020-12-30"),
+    (LEAP, "on Feb. 29", 0, "2024-02-29"), (LEAP, "March 1", 0, "2024-03-01"),
+    # relative periods, weeks, months and years
+    (NYE, "last week", 0, "2020-W52"), (NEWYEAR, "next week", 0, "2021-W01"), (NEWYEAR, "this week", 0, "2020-W53"),
+    (NEWYEAR, "last month", 0, "2020-12"), (NYE, "next month", 0, "2021-01"), (NEWYEAR, "last year", 0, "2020"),
+    (LEAP, "a year ago", 0, "2023"), (LEAP, "two weeks ago", 0, "2024-W07"), (LEAP, "three days ago", 0, "2024-02-26"),
+    (SUN, "this week", 0, "2022-W19"), (SUN, "the weekend", -1, "2022-W19-WE"),
+    # years, decades, centuries, quarters, halves, seasons
+    (NYE, "in 1998", 0, "1998"), (NYE, "the 1990s", 0, "199"), (NYE, "the nineties", 0, "199"),
+    (NYE, "the 19th century", 0, "18"), (NEWYEAR, "the fourth quarter", -1, "2020-Q4"),
+    (NYE, "the fourth quarter", -1, "2020-Q4"), (LEAP, "the first half of 2023", 0, "2023-H1"),
+    (NEWYEAR, "last winter", 0, "2020-WI"), (LEAP, "in the summer of 2019", 0, "2019-SU"),
+    # holidays, by the nearest occurrence or tense
+    (NYE, "on Christmas Day", 0, "2020-12-25"), (NEWYEAR, "at Easter", 1, "2021-04-04"),
+    (LEAP, "on Thanksgiving", -1, "2023-11-23"), (LEAP, "on Election Day", 1, "2024-11-05"),
+    # references
+    (NYE, "now", 0, "PRESENT_REF"), (NYE, "recently", 0, "PAST_REF"), (NYE, "in the near future", 0, "FUTURE_REF"),
+    # narrowed expressions keep the value of what they narrow
+    (NEWYEAR, "early December", 0, "2020-12"), (LEAP, "late last year", 0, "2023"), (NYE, "mid-1990s", 0, "199"),
+])
+def test_families_across_year_ends_and_leap_days(anchor, text, tense, expected):
+    got = values(text, anchor, tense)
+    assert got and got[0][2] == expected, got
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("for 20 years", ("DURATION", "P20Y")), ("three hours", ("DURATION", "PT3H")), ("two days", ("DURATION", "P2D")),
+    ("a decade", ("DURATION", "P10Y")), ("two to three weeks", ("DURATION", "P2W")),
+    ("the next couple of years", ("DURATION", "P2Y")), ("at least 20 more years", ("DURATION", "P20Y")),
+    ("every week", ("SET", "P1W")), ("annually", ("SET", "P1Y")), ("each month", ("SET", "P1M")),
+    ("every Thursday", ("SET", "XXXX-WXX-4")),
+])
+def test_durations_and_sets_do_not_depend_on_the_date(text, expected):
+    for anchor in (NYE, NEWYEAR, LEAP, SUN, Anchor(None)):
+        assert values(text, anchor)[0][1:] == expected
+
+
+def test_ranges_and_lists_are_one_interval():
+    assert values("on October 22nd and 23rd", NYE, -1)[0] == ("October 22nd and 23rd", "DATE", "2020-10-22/2020-10-23")
+    assert values("on 22-23 October", NYE, -1)[0] == ("22-23 October", "DATE", "2020-10-22/2020-10-23")
+
+
+def test_without_publication_every_relative_family_keeps_placeholders():
+    none = Anchor(None)
+    assert values("last week", none)[0][2] == "XXXX-WXX"
+    assert values("last month", none)[0][2] == "XXXX-XX"
+    assert values("next year", none)[0][2] == "XXXX"
+    assert values("in March", none)[0][2] == "XXXX-03"
+    assert values("on Christmas Day", none)[0][2] == "XXXX-12-25"
+    assert values("in 1998", none)[0][2] == "1998"  # absolute values need no anchor
+
+
+def test_reference_times_carry_through_the_text():
+    oct89 = Anchor(dt.date(1989, 10, 30))
+    text = ("Sales in the quarter ended Sept. 30 rose to $2 billion from $1.8 billion a year earlier. "
+            "In 1987 the company was sold; later that year it moved, and the following year it grew.")
+    got = [(t, v) for t, _, v in values(text, oct89, -1)]
+    assert ("a year earlier", "1988-Q3") in got or ("a year earlier", "1988-09-30") in got
+    assert ("later that year", "1987") in got and ("the following year", "1988") in got
+
+
+def test_names_and_titles_are_not_times():
+    assert values('Baker said on ABC\'s "This Week" that talks failed.') == []
+    assert values("He said on CBS's 60 Minutes that it was wrong.") == []
+    assert values("the March for Life") == []
+    assert [t for t, _, _ in values("A second bomb exploded.")] == []
+
+
+def test_dateparser_style_failures_do_not_leak():
+    assert values("on the 23rd") == [] or values("on the 23rd")[0][2] != "2023"
+    assert [v for _, _, v in values("his 20-years involvement")] == ["P20Y"]
+    assert values("now", NYE)[0][2] == "PRESENT_REF"

@@ -78,18 +78,46 @@ class Rule:
     #: since patterns that start with optional words are slow to try at every position.
     keyword: re.Pattern[str] | None = None
 
-    def finditer(self, text: str):
+    def __post_init__(self):
+        # A case-blind keyword runs on the lower-cased text: re's IGNORECASE scanning is slow.
+        self._lower_keyword = None
+        if self.keyword is not None and self.keyword.flags & re.IGNORECASE:
+            self._lower_keyword = re.compile(self.keyword.pattern.replace("(?i)", ""),
+                                             self.keyword.flags & ~re.IGNORECASE)
+
+    def finditer(self, text: str, scan: _Scan | None = None):
         if self.keyword is None:
             yield from self.pattern.finditer(text)
             return
-        for lo, hi in _windows(text, self.keyword):
+        scan = scan or _Scan(text)
+        for lo, hi in scan.windows(self.keyword, self._lower_keyword):
             yield from self.pattern.finditer(text, lo, hi)
 
 
-def _windows(text: str, keyword: re.Pattern[str]) -> list[tuple[int, int]]:
+class _Scan:
+    """One text's keyword windows, computed once per keyword."""
+
+    def __init__(self, text: str):
+        self.text = text
+        lower = text.lower()
+        self.lower = lower if len(lower) == len(text) else None  # some letters change length
+        self.cache: dict[str, list[tuple[int, int]]] = {}
+
+    def windows(self, keyword: re.Pattern[str], lower_keyword: re.Pattern[str] | None) -> list[tuple[int, int]]:
+        got = self.cache.get(keyword.pattern)
+        if got is None:
+            if lower_keyword is not None and self.lower is not None:
+                got = _windows(self.text, lower_keyword.finditer(self.lower))
+            else:
+                got = _windows(self.text, keyword.finditer(self.text))
+            self.cache[keyword.pattern] = got
+        return got
+
+
+def _windows(text: str, hits) -> list[tuple[int, int]]:
     """Disjoint stretches around a keyword's hits, widened to whole words."""
     merged: list[list[int]] = []
-    for hit in keyword.finditer(text):
+    for hit in hits:
         lo, hi = max(0, hit.start() - _WINDOW_BEFORE), min(len(text), hit.end() + _WINDOW_AFTER)
         while lo > 0 and text[lo - 1].isalnum():
             lo -= 1
@@ -105,7 +133,7 @@ def _windows(text: str, keyword: re.Pattern[str]) -> list[tuple[int, int]]:
 _WINDOW_BEFORE, _WINDOW_AFTER = 80, 40
 _MONTH_WORD = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
 _WEEKDAY_WORD = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
-_UNIT_WORD = re.compile(r"(?i)(?:year|month|week|day|decade|centur|hour|minute|second)")
+_UNIT_WORD = re.compile(r"(?i)(?<![a-z])(?:year|month|week|day|decade|centur|hour|minute|second)")
 
 
 def _iso(d: dt.date | None, fmt: str = "%Y-%m-%d", placeholder: str = "XXXX-XX-XX") -> str:
@@ -670,26 +698,26 @@ RULES = [
     Rule("month-relative-year", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?(?P<ymod>last|this|next)\s+year\b"), _month_relative_year, keyword=_MONTH_WORD),
     Rule("month", re.compile(rf"(?P<pre>\b(?:in|since|until|by|from|during|of|before|after)\s+)?\b{_NARROW}(?:(?P<mmod>[Ll]ast|[Nn]ext|[Tt]his)[\s-]+)?{_MONTH}(?![\w.]*\s+\d)\b"), _month, keyword=_MONTH_WORD),
     Rule("weekday", re.compile(rf"\b{_NARROW}(?:(?P<mod>last|next|this|on)\s+)?{_WEEKDAY}(?:\s+(?P<part>morning|afternoon|evening|night))?\b(?!s\b)"), _weekday_rule, keyword=_WEEKDAY_WORD),
-    Rule("weekday-set", re.compile(r"\b(?:(?:every|each)\s+(?:(?P<smonth>January|February|March|April|May|June|July|August|September|October|November|December)|(?P<sday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?P<spart>morning|afternoon|evening|night)s?)?)|(?P<sday2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:s|\s+(?P<spart2>morning|afternoon|evening|night)s))\b"), _weekday_set, keyword=re.compile(r"(?i)every|each|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?\s")),
+    Rule("weekday-set", re.compile(r"\b(?:(?:every|each)\s+(?:(?P<smonth>January|February|March|April|May|June|July|August|September|October|November|December)|(?P<sday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?P<spart>morning|afternoon|evening|night)s?)?)|(?P<sday2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:s|\s+(?P<spart2>morning|afternoon|evening|night)s))\b"), _weekday_set, keyword=re.compile(r"\b(?:[Ee]very|[Ee]ach)\b|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day(?:s\b|\s+(?:morning|afternoon|evening|night)s)")),
     Rule("clock", re.compile(r"\b(?:(?:about|around|approximately)\s+)?(?:(?P<hh>\d{1,2})(?::(?P<mm>\d\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am\b|pm\b)|(?P<noon>noon|midday|midnight))(?:\s+(?:[ECMP][SD]T|GMT|UTC)\b)?(?:,?\s+(?:on\s+)?(?:(?P<cweekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|(?P<crel>today|yesterday|tomorrow)|(?P<cmonth>Jan|Feb|Mar|Apr|May|June?|July?|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s+(?P<cday>[0-3]?\d)\b))?", _I), _clock, keyword=re.compile(r"(?i)\d\s*[ap]\.?m\b|noon|midday|midnight")),
     Rule("century", re.compile(r"\b(?:the\s+)?(?P<cent>[12]?\d)(?:st|nd|rd|th)[\s-]+century\b", _I), _century, keyword=re.compile(r"(?i)century")),
     Rule("decade", re.compile(rf"\b(?:the\s+)?{_EDGE}(?P<dec>(?:1[89]|20)\d0)s\b"), _decade, keyword=re.compile(r"\d0s")),
     Rule("year", re.compile(rf"(?<![\d,.$£€#-])(?:fiscal\s+|the\s+year\s+){{0,1}}{_EDGE}{_YEAR}(?!\d|,\d|-\d|\s*(?:%|percent|people|troops|km|kilometers|miles))"), _year, keyword=re.compile(r"(?i)\d{4}|nineteen|eighteen|thousand")),
-    Rule("relative-day", re.compile(rf"\b{_NARROW}(?P<rday>today|yesterday|tomorrow|tonight|last night|this (?:morning|afternoon|evening))\b", _I), _relative_day, keyword=re.compile(r"(?i)today|yesterday|tomorrow|tonight|night|morning|afternoon|evening")),
-    Rule("part-of-day", re.compile(r"\b(?:early|late|mid)[\s-]?(?P<pod>morning|afternoon|evening)\b", _I), _part_of_day, keyword=re.compile(r"(?i)morning|afternoon|evening")),
-    Rule("relative-period", re.compile(rf"\b{_NARROW}(?:the\s+)?(?P<mod>last|past|previous|this|current|next|coming)\s+(?:fiscal\s+)?(?P<period>week|month|year|decade)\b", _I), _relative_period, keyword=re.compile(r"(?i)week|month|year")),
+    Rule("relative-day", re.compile(rf"\b{_NARROW}(?P<rday>today|yesterday|tomorrow|tonight|last night|this (?:morning|afternoon|evening))\b", _I), _relative_day, keyword=re.compile(r"(?i)\b(?:today|yesterday|tomorrow|tonight|night|morning|afternoon|evening)\b")),
+    Rule("part-of-day", re.compile(r"\b(?:early|late|mid)[\s-]?(?P<pod>morning|afternoon|evening)\b", _I), _part_of_day, keyword=re.compile(r"(?i)\b(?:morning|afternoon|evening)\b")),
+    Rule("relative-period", re.compile(rf"\b{_NARROW}(?:the\s+)?(?P<mod>last|past|previous|this|current|next|coming)\s+(?:fiscal\s+)?(?P<period>week|month|year|decade)\b", _I), _relative_period, keyword=re.compile(r"(?i)\b(?:week|month|year|decade)\b")),
     Rule("ago", re.compile(rf"\b{_APPROX}{_NUM}[\s-]+{_UNIT}(?:\s+or\s+so)?(?:\s+(?:ago|earlier)\b|(?=\s+later\b))", _I), _ago, keyword=_UNIT_WORD),
     Rule("duration", re.compile(rf"\b{_APPROX}(?:{_NUM}\s+(?:to|or)\s+)?{_NUM2}[\s-]+(?:and[\s-]+a[\s-]+half[\s-]+)?(?:(?:more|additional|other|straight|consecutive|trading|business|calendar|full)\s+)?{_UNIT}(?P<half>\s+and\s+a\s+half)?(?:-long)?\b(?![\s-]old\b)", _I), _duration, keyword=_UNIT_WORD),
     Rule("vague-duration", re.compile(r"\b(?:(?P<vmod>several|few|many|recent|coming|some|the\s+(?:past|last|next|coming)(?:\s+(?:few|several))?)\s+)?(?<!\d\s)(?<!\d-)(?P<vunit>years|months|weeks|days|hours|minutes|decades|centuries)\b(?![\s-]old\b)", _I), _vague_duration, keyword=_UNIT_WORD),
-    Rule("set", re.compile(r"\b(?:daily|weekly|monthly|yearly|annually|hourly|(?:every|each)\s+(?P<sunit>day|week|month|quarter|year))\b", _I), _set, keyword=re.compile(r"(?i)daily|weekly|monthly|yearly|annually|hourly|every|each")),
-    Rule("ref", re.compile(r"\b(?:now|these\s+days|currently|at present|nowadays|(?:more\s+)?recently|(?:in\s+)?the past|formerly|(?:in\s+)?the\s+(?:near\s+)?future|the\s+(?:near|short)\s+term|current)\b", _I), _ref, keyword=re.compile(r"(?i)now|these|current|present|recent|past|former|future|term")),
-    Rule("season", re.compile(rf"(?P<pre>\b(?:the|in|of|during|early|late)\s+)?\b(?:(?P<smod>last|next|this)\s+)?(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?{_YEAR})?\b", _I), _season, keyword=re.compile(r"(?i)spring|summer|autumn|fall|winter")),
-    Rule("reporting-period", re.compile(r"\b(?:[Tt]he\s+)?(?P<rp>(?:latest|current|this|same|comparable|year[\s-]earlier|year[\s-]ago|(?:19|20)\d\d)\s+(?:quarter|period)|[Tt]his\s+quarter|quarter|(?:fiscal|full|current)\s+year|year(?=\s+end(?:ed|ing)\b)|[Yy]ear[\s-](?:earlier|ago)|weekend)\b(?!\s+of)"), _reporting_period, keyword=re.compile(r"(?i)quarter|period|year|weekend")),
-    Rule("half", re.compile(rf"\b(?:the\s+)?(?P<h>first|second|last|latter)\s+half\s+of\s+(?:{_YEAR}|(?P<hrel>this|last|next)\s+year|the\s+year)\b", _I), _half, keyword=re.compile(r"(?i)half")),
-    Rule("holiday", re.compile(rf"\b(?:(?P<hmod>[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<holiday>{_HOLIDAY})(?P<hweek>\s+week)?(?:,?\s+{_YEAR})?\b", _I), _holiday, keyword=re.compile(r"(?i)christmas|easter|thanksgiving|new\s+year|day\b|eve\b|halloween|good\s+friday")),
-    Rule("period-end", re.compile(r"\b(?:around\s+)?(?:(?:the\s+)?(?:end|beginning|start|middle|rest)\s+of\s+the\s+|(?:earlier|later)\s+in\s+the\s+|(?=year(?:[\s-]end|['’]s\s+end)))(?P<pu>year|month|week)(?:[\s-]end|['’]s\s+end)?\b", _I), _period_end, keyword=re.compile(r"(?i)year|month|week")),
+    Rule("set", re.compile(r"\b(?:daily|weekly|monthly|yearly|annually|hourly|(?:every|each)\s+(?P<sunit>day|week|month|quarter|year))\b", _I), _set, keyword=re.compile(r"(?i)\b(?:daily|weekly|monthly|yearly|annually|hourly|every|each)\b")),
+    Rule("ref", re.compile(r"\b(?:now|these\s+days|currently|at present|nowadays|(?:more\s+)?recently|(?:in\s+)?the past|formerly|(?:in\s+)?the\s+(?:near\s+)?future|the\s+(?:near|short)\s+term|current)\b", _I), _ref, keyword=re.compile(r"(?i)\b(?:now|these|current|present|recent|past|former|future|term)")),
+    Rule("season", re.compile(rf"(?P<pre>\b(?:the|in|of|during|early|late)\s+)?\b(?:(?P<smod>last|next|this)\s+)?(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?{_YEAR})?\b", _I), _season, keyword=re.compile(r"(?i)\b(?:spring|summer|autumn|fall|winter)\b")),
+    Rule("reporting-period", re.compile(r"\b(?:[Tt]he\s+)?(?P<rp>(?:latest|current|this|same|comparable|year[\s-]earlier|year[\s-]ago|(?:19|20)\d\d)\s+(?:quarter|period)|[Tt]his\s+quarter|quarter|(?:fiscal|full|current)\s+year|year(?=\s+end(?:ed|ing)\b)|[Yy]ear[\s-](?:earlier|ago)|weekend)\b(?!\s+of)"), _reporting_period, keyword=re.compile(r"(?i)\b(?:quarter|period|year|weekend)")),
+    Rule("half", re.compile(rf"\b(?:the\s+)?(?P<h>first|second|last|latter)\s+half\s+of\s+(?:{_YEAR}|(?P<hrel>this|last|next)\s+year|the\s+year)\b", _I), _half, keyword=re.compile(r"(?i)\bhalf\b")),
+    Rule("holiday", re.compile(rf"\b(?:(?P<hmod>[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<holiday>{_HOLIDAY})(?P<hweek>\s+week)?(?:,?\s+{_YEAR})?\b", _I), _holiday, keyword=re.compile(_HOLIDAY, _I)),
+    Rule("period-end", re.compile(r"\b(?:around\s+)?(?:(?:the\s+)?(?:end|beginning|start|middle|rest)\s+of\s+the\s+|(?:earlier|later)\s+in\s+the\s+|(?=year(?:[\s-]end|['’]s\s+end)))(?P<pu>year|month|week)(?:[\s-]end|['’]s\s+end)?\b", _I), _period_end, keyword=re.compile(r"(?i)\b(?:week|month|year)")),
     Rule("decade-words", re.compile(r"\bthe\s+(?P<dw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|['’][2-9]0s)\b", _I), _decade_words, keyword=re.compile(r"(?i)ties\b|0s\b")),
-    Rule("anaphoric", re.compile(r"\b(?:(?:later|earlier)\s+)?(?:that(?:\s+same)?|the\s+same|the\s+(?P<arel>following|next|previous|preceding))\s+(?P<aunit>year|month|day|week|quarter)\b", _I), _anaphoric, keyword=re.compile(r"(?i)year|month|day|week|quarter")),
+    Rule("anaphoric", re.compile(r"\b(?:(?:later|earlier)\s+)?(?:that(?:\s+same)?|the\s+same|the\s+(?P<arel>following|next|previous|preceding))\s+(?P<aunit>year|month|day|week|quarter)\b", _I), _anaphoric, keyword=re.compile(r"(?i)\b(?:that|same|following|next|previous|preceding)\b")),
     Rule("quarter", re.compile(rf"\b(?:the\s+|(?P<qrel>this|last|next)\s+year's\s+)?(?:(?P<qyear>(?:19|20)\d\d)\s+)?(?P<q>first|second|third|fourth)[\s-]+quarter(?:\s+of\s+{_YEAR})?\b", _I), _quarter, keyword=re.compile(r"(?i)quarter")),
 ]
 
@@ -728,8 +756,9 @@ def find(text: str, anchor: Anchor, tense: Callable[[int], int] = lambda _: 0) -
     found: list[tuple[int, int, str, str]] = []
     taken = bytearray(len(text))
     candidates: list[tuple[int, int, Rule, re.Match[str]]] = []
+    scan = _Scan(text)
     for rule in RULES:
-        for m in rule.finditer(text):
+        for m in rule.finditer(text, scan):
             candidates.append((m.start(), m.end(), rule, m))
     candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
     for start, end, rule, m in candidates:
