@@ -557,16 +557,21 @@ def _half(m, anchor, tense):
 def _quarter(m, anchor, tense):
     q = QUARTERS[m.group("q").lower()]
     year = _year_of(m) or m.groupdict().get("qyear")
+    if not year and m.group("qago") and anchor.published is not None:
+        year = str(int(_quarter_year(q, anchor, tense)) - 1)  # "the year-ago third quarter"
     if not year and m.group("qrel") and anchor.published is not None:
         year = str(anchor.published.year + {"last": -1, "this": 0, "next": 1}[m.group("qrel").lower()])
     if not year:
-        if anchor.published is None:
-            year = "XXXX"
-        else:
-            # A quarter not yet begun at publication is last year's, unless the clause is future.
-            current = (anchor.published.month - 1) // 3 + 1
-            year = str(anchor.published.year - (1 if q > current and tense <= 0 else 0))
+        year = _quarter_year(q, anchor, tense)
     return "DATE", f"{year}-Q{q}"
+
+
+def _quarter_year(q: int, anchor: Anchor, tense: int) -> str:
+    """A quarter not yet begun at publication is last year's, unless the clause is future."""
+    if anchor.published is None:
+        return "XXXX"
+    current = (anchor.published.month - 1) // 3 + 1
+    return str(anchor.published.year - (1 if q > current and tense <= 0 else 0))
 
 
 def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
@@ -718,7 +723,7 @@ RULES = [
     Rule("period-end", re.compile(r"\b(?:around\s+)?(?:(?:the\s+)?(?:end|beginning|start|middle|rest)\s+of\s+the\s+|(?:earlier|later)\s+in\s+the\s+|(?=year(?:[\s-]end|['’]s\s+end)))(?P<pu>year|month|week)(?:[\s-]end|['’]s\s+end)?\b", _I), _period_end, keyword=re.compile(r"(?i)\b(?:week|month|year)")),
     Rule("decade-words", re.compile(r"\bthe\s+(?P<dw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|['’][2-9]0s)\b", _I), _decade_words, keyword=re.compile(r"(?i)ties\b|0s\b")),
     Rule("anaphoric", re.compile(r"\b(?:(?:later|earlier)\s+)?(?:that(?:\s+same)?|the\s+same|the\s+(?P<arel>following|next|previous|preceding))\s+(?P<aunit>year|month|day|week|quarter)\b", _I), _anaphoric, keyword=re.compile(r"(?i)\b(?:that|same|following|next|previous|preceding)\b")),
-    Rule("quarter", re.compile(rf"\b(?:the\s+|(?P<qrel>this|last|next)\s+year's\s+)?(?:(?P<qyear>(?:19|20)\d\d)\s+)?(?P<q>first|second|third|fourth)[\s-]+quarter(?:\s+of\s+{_YEAR})?\b", _I), _quarter, keyword=re.compile(r"(?i)quarter")),
+    Rule("quarter", re.compile(rf"\b(?:the\s+|(?P<qrel>this|last|next)\s+year's\s+)?(?:(?:comparable|corresponding|same)\s+)?(?P<qago>year[\s-](?:ago|earlier)\s+)?(?:(?P<qyear>(?:19|20)\d\d)\s+)?(?P<q>first|second|third|fourth)[\s-]+quarter(?:\s+of\s+{_YEAR})?\b", _I), _quarter, keyword=re.compile(r"(?i)quarter")),
 ]
 
 
@@ -811,7 +816,7 @@ def _is_time(text: str, start: int, end: int) -> bool:
 
 
 _YEAR_BACK = re.compile(r"(?i)\b(?:a\s+year\s+(?:ago|earlier)|year[\s-](?:ago|earlier)|last\s+year)")
-_YEAR_BACK_ANAPHORIC = re.compile(r"(?i)(?:a|one)\s+year\s+(?:ago|earlier)|year[\s-](?:ago|earlier)")
+_YEAR_BACK_ANAPHORIC = re.compile(r"(?i)(?:a|one)\s+year\s+(?:ago|earlier)|(?:the\s+)?year[\s-](?:ago|earlier)")
 #: How far back a comparison ("up from $2 a year earlier") looks for the time it compares with.
 _REFERENCE_REACH = 1000
 
