@@ -1,27 +1,212 @@
 """The places stage: place-name mentions resolved to coordinates, country and kind.
 
-Candidates are the NER's GPE, LOC and FAC mentions, and demonyms ("Afghan" -> Afghanistan). Each is looked up in the country
-knowledge base (countries and their aliases, capitals, macro-regions, continents); names
-it does not know stay in the output with null coordinates. A capital used as the subject
-of a verb ("Washington is planning", "Moscow said") stands for its government and is
-marked metonymic.
+Recognition: the NER's GPE, LOC and FAC mentions, demonyms and adjectives ("Afghan" ->
+Afghanistan), and capitalised names the gazetteer knows as a country, a first-level division
+or a sizeable city that the NER missed or mistyped.
+
+Resolution: every name gets candidates from the country knowledge base (countries, capitals,
+macro-regions, continents) and the gazetteer (cities, states, counties). Each candidate is
+scored by its kind and population, by a qualifier written next to it ("Paris, Texas",
+"Athens, Ga."), and by the rest of the article: the countries and first-level divisions its
+unambiguous places lie in (the "focus"), and how close it lies to them. One name keeps one
+sense per article. A name no source knows stays in the output with null coordinates.
+
+Metonymy: a capital or a country used as the subject of a verb ("Washington is planning",
+"Moscow said") stands for its government and is marked metonymic.
 """
 from __future__ import annotations
 
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
 from ..document import Document, Place
-from ..kb import countries
+from ..kb import countries, gazetteer
 from ..pipeline import Stage, stage
 from .spans import token_at
 from .text import parse
 
 PLACE_TYPES = ("GPE", "LOC", "FAC")
 
+#: AP-style and postal abbreviations of US states, as written after a city ("Athens, Ga.").
+US_STATES = {
+    "ala": "Alabama", "al": "Alabama", "alaska": "Alaska", "ak": "Alaska", "ariz": "Arizona", "az": "Arizona",
+    "ark": "Arkansas", "ar": "Arkansas", "calif": "California", "cal": "California", "ca": "California",
+    "colo": "Colorado", "co": "Colorado", "conn": "Connecticut", "ct": "Connecticut", "del": "Delaware",
+    "de": "Delaware", "fla": "Florida", "fl": "Florida", "ga": "Georgia", "hawaii": "Hawaii", "hi": "Hawaii",
+    "idaho": "Idaho", "id": "Idaho", "ill": "Illinois", "il": "Illinois", "ind": "Indiana", "in": "Indiana",
+    "iowa": "Iowa", "ia": "Iowa", "kan": "Kansas", "kans": "Kansas", "ks": "Kansas", "ky": "Kentucky",
+    "la": "Louisiana", "maine": "Maine", "me": "Maine", "md": "Maryland", "mass": "Massachusetts",
+    "ma": "Massachusetts", "mich": "Michigan", "mi": "Michigan", "minn": "Minnesota", "mn": "Minnesota",
+    "miss": "Mississippi", "ms": "Mississippi", "mo": "Missouri", "mont": "Montana", "mt": "Montana",
+    "neb": "Nebraska", "nebr": "Nebraska", "ne": "Nebraska", "nev": "Nevada", "nv": "Nevada",
+    "nh": "New Hampshire", "nj": "New Jersey", "nm": "New Mexico", "nmex": "New Mexico", "ny": "New York",
+    "nc": "North Carolina", "nd": "North Dakota", "ohio": "Ohio", "oh": "Ohio", "okla": "Oklahoma",
+    "ok": "Oklahoma", "ore": "Oregon", "or": "Oregon", "pa": "Pennsylvania", "penn": "Pennsylvania",
+    "ri": "Rhode Island", "sc": "South Carolina", "sd": "South Dakota", "tenn": "Tennessee", "tn": "Tennessee",
+    "tex": "Texas", "tx": "Texas", "utah": "Utah", "ut": "Utah", "vt": "Vermont", "va": "Virginia",
+    "wash": "Washington", "wa": "Washington", "wva": "West Virginia", "wv": "West Virginia",
+    "wis": "Wisconsin", "wisc": "Wisconsin", "wi": "Wisconsin", "wyo": "Wyoming", "wy": "Wyoming",
+    "dc": "District of Columbia",
+}
+_KIND_PRIOR = {"continent": 6.0, "region": 5.5, "country": 6.0, "admin1": 4.0, "capital": 2.0,
+               "admin2": 0.5, "city": 0.0}
+_QUALIFIER = re.compile(r"\s*,\s*([A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})")
 
-def resolve(name: str, kb: "countries.CountryKB") -> "countries.PlaceEntry | None":
-    """The best knowledge-base entry for a place name (the KB ranks countries before regions,
-    continents and capitals, more populous first)."""
-    entries = kb.lookup(name)
-    return entries[0] if entries else None
+
+@dataclass
+class Candidate:
+    name: str
+    kind: str
+    country: str | None
+    gid: int | None
+    lat: float | None
+    lon: float | None
+    population: int
+    admin1: int | None = None
+    capital_of: str | None = None
+
+
+class Resolver:
+    """Candidates for place names, and their scores in the context of one article."""
+
+    def __init__(self, kb: countries.CountryKB, gaz: gazetteer.Gazetteer | None) -> None:
+        self.kb = kb
+        self.gaz = gaz
+        self._iso3 = {c.iso2: c.iso3 for c in kb.countries()}
+        self._population = {c.iso3: c.population for c in kb.countries()}
+
+    def candidates(self, name: str) -> list[Candidate]:
+        name = re.sub(r"^(?:the|The)\s+", "", name.strip())
+        out: list[Candidate] = []
+        seen: set[int] = set()
+        for entry in self.kb.lookup(name):
+            kind = "capital" if entry.capital_of else entry.kind
+            pop = self._population.get(entry.country or "", 0) if entry.kind == "country" else 0
+            if entry.capital_of and self.gaz is not None:
+                city = self.gaz.get(entry.geonameid) if entry.geonameid else None
+                pop = city.population if city else 0
+            out.append(Candidate(entry.name, kind, entry.country, entry.geonameid, entry.lat, entry.lon, pop,
+                                 capital_of=entry.capital_of))
+            if entry.geonameid:
+                seen.add(entry.geonameid)
+        if self.gaz is not None:
+            for e in self.gaz.lookup(name):
+                if e.gid in seen or e.lat is None:
+                    continue
+                out.append(Candidate(e.name, e.kind, self._iso3.get(e.cc), e.gid, e.lat, e.lon, e.population,
+                                     admin1=e.admin1 if e.kind != "admin1" else e.gid))
+        if re.search(r"(?i)\b(?:county|parish|borough)$", name):
+            out = [c for c in out if c.kind == "admin2"] or out
+        return out
+
+    def qualifier(self, text: str, end: int) -> Candidate | None:
+        """The state or country written after a name ("Paris, Texas", "Athens, Ga.")."""
+        m = _QUALIFIER.match(text, end)
+        if not m:
+            return None
+        words = m.group(1).split()
+        for n in range(len(words), 0, -1):
+            phrase = " ".join(words[:n])
+            state = US_STATES.get(phrase.lower().replace(".", "").replace(" ", ""))
+            for cand in self.candidates(state or phrase):
+                if cand.kind in ("admin1", "country"):
+                    return cand
+        return None
+
+
+def prior(c: Candidate) -> float:
+    return _KIND_PRIOR.get(c.kind, 0.0) + 0.6 * math.log10(c.population + 1)
+
+
+def _km(a: Candidate, b: Candidate) -> float:
+    if a.lat is None or b.lat is None:
+        return 20000.0
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    text: str
+    candidates: list[Candidate]
+    qualifier: Candidate | None
+    demonym: bool = False
+
+
+def resolve_all(mentions: list[_Mention]) -> list[tuple[Candidate | None, float]]:
+    """The best candidate of every mention, and its score (0..1), in the article's context."""
+    # The article's focus: the countries and first-level divisions of its confident places.
+    countries_seen: Counter[str] = Counter()
+    admin1_seen: Counter[int] = Counter()
+    anchors: list[Candidate] = []
+    for m in mentions:
+        if not m.candidates:
+            continue
+        ranked = sorted(m.candidates, key=prior, reverse=True)
+        best = m.qualifier and next((c for c in ranked if _fits(c, m.qualifier)), None) or ranked[0]
+        margin = prior(best) - (prior(ranked[1]) if len(ranked) > 1 and ranked[1] is not best else 0)
+        if m.qualifier or len(ranked) == 1 or margin > 2.0 or best.kind in ("country", "admin1"):
+            if best.country:
+                countries_seen[best.country] += 1
+            if best.admin1:
+                admin1_seen[best.admin1] += 1
+            if m.qualifier is not None and m.qualifier.kind == "admin1":
+                admin1_seen[m.qualifier.gid] += 1
+            if best.kind not in ("continent", "region", "country"):
+                anchors.append(best)
+    total = sum(countries_seen.values()) or 1
+    total1 = sum(admin1_seen.values()) or 1
+
+    def score(c: Candidate, m: _Mention) -> float:
+        s = prior(c)
+        if m.qualifier is not None:
+            s += 8.0 if _fits(c, m.qualifier) else -4.0
+        if c.country:
+            s += 4.0 * countries_seen[c.country] / total
+        if c.admin1 and c.kind != "admin1":
+            s += 5.0 * admin1_seen[c.admin1] / total1
+        if c.kind in ("city", "admin2") and anchors:
+            near = min(_km(c, a) for a in anchors if a is not c)  if len(anchors) > 1 or anchors[0] is not c else 20000
+            s += 2.0 if near < 100 else 1.0 if near < 400 else 0.0
+        return s
+
+    # One sense per article: a name's mentions pool their evidence.
+    by_name: dict[str, list[_Mention]] = defaultdict(list)
+    for m in mentions:
+        by_name[m.text.lower()].append(m)
+    chosen: dict[str, tuple[Candidate | None, float]] = {}
+    for key, group in by_name.items():
+        totals: dict[int, float] = defaultdict(float)
+        cands: dict[int, Candidate] = {}
+        for m in group:
+            for c in m.candidates:
+                totals[id_of(c)] = max(totals[id_of(c)], score(c, m))
+                cands[id_of(c)] = c
+        if not totals:
+            chosen[key] = (None, 0.0)
+            continue
+        ranked = sorted(totals.items(), key=lambda kv: kv[1], reverse=True)
+        best_id, best_score = ranked[0]
+        runner = ranked[1][1] if len(ranked) > 1 else best_score - 6.0
+        confidence = 1 / (1 + math.exp(-(best_score - runner) / 2))
+        chosen[key] = (cands[best_id], round(confidence, 3))
+    return [chosen[m.text.lower()] for m in mentions]
+
+
+def id_of(c: Candidate) -> int:
+    return c.gid if c.gid is not None else hash((c.name, c.kind))
+
+
+def _fits(c: Candidate, q: Candidate) -> bool:
+    if q.kind == "admin1":
+        return c.admin1 == q.gid
+    return c.country == q.country and c.kind != "country"
 
 
 @stage("places", requires=("parse", "entities"), assigns=("places",))
@@ -29,41 +214,58 @@ class PlacesStage(Stage):
     def __init__(self, config) -> None:
         super().__init__(config)
         self.kb = countries.load()
+        self.resolver = Resolver(self.kb, gazetteer.load())
 
     def __call__(self, doc: Document) -> Document:
         sdoc = parse(doc)
-        places = []
+        mentions: list[_Mention] = []
+        taken: set[tuple[int, int]] = set()
         for ent in doc.entities:
-            if ent.type == "NORP":
-                places.extend(_demonym_places(doc, ent, self.kb))
-            if ent.type not in PLACE_TYPES:
-                continue
             for m in ent.mentions:
                 if m.kind != "name":
                     continue
-                entry = resolve(m.text, self.kb)
-                place = Place.of(doc.text, m.start, m.end, name=m.text)
-                if entry is not None:
-                    place.name, place.kind, place.country = entry.name, entry.kind, entry.country
-                    place.geonameid, place.lat, place.lon = entry.geonameid, entry.lat, entry.lon
-                    place.score = 0.9 if entry.kind in ("country", "region", "continent") else 0.7
-                    place.metonymic = entry.capital_of is not None and _acts(sdoc, m.start, m.end)
-                places.append(place)
-        doc.places = sorted(places, key=lambda p: p.start)
+                if ent.type == "NORP":
+                    iso3 = self.kb.demonym(m.text)
+                    country = self.kb.country(iso3) if iso3 else None
+                    if country is not None:
+                        c = country.place
+                        mentions.append(_Mention(m.start, m.end, m.text, [Candidate(
+                            c.name, "country", iso3, c.geonameid, c.lat, c.lon, country.population)], None, True))
+                        taken.add((m.start, m.end))
+                    continue
+                if ent.type not in PLACE_TYPES:
+                    continue
+                mentions.append(_Mention(m.start, m.end, m.text, self.resolver.candidates(m.text),
+                                         self.resolver.qualifier(doc.text, m.end)))
+                taken.add((m.start, m.end))
+        mentions.sort(key=lambda m: m.start)
+        places = []
+        for m, (best, confidence) in zip(mentions, resolve_all(mentions)):
+            place = Place.of(doc.text, m.start, m.end, name=m.text)
+            if best is not None:
+                place.name, place.kind, place.country = best.name, _kind(best), best.country
+                place.geonameid, place.lat, place.lon = best.gid, best.lat, best.lon
+                place.score = round(0.6 if m.demonym else confidence, 3)
+                place.metonymic = not m.demonym and (best.capital_of is not None or best.kind == "country") \
+                    and _acts(sdoc, m.start, m.end)
+            places.append(place)
+        doc.places = places
+        doc.work["focus"] = _focus(places)
         return doc
 
 
-def _demonym_places(doc: Document, ent, kb) -> list[Place]:
-    """Demonyms and adjectives ("Afghan", "Tajik") as mentions of their country."""
-    out = []
-    for m in ent.mentions:
-        iso3 = kb.demonym(m.text)
-        country = kb.country(iso3) if iso3 else None
-        if country is None:
-            continue
-        out.append(Place.of(doc.text, m.start, m.end, name=country.name, geonameid=country.geonameid,
-                            lat=country.lat, lon=country.lon, country=iso3, kind="country", score=0.6))
-    return out
+def _kind(c: Candidate) -> str:
+    return {"capital": "city"}.get(c.kind, c.kind)
+
+
+def _focus(places: list[Place]) -> Place | None:
+    """The article's focus: its most mentioned resolved place, the most specific on a tie."""
+    resolved = [p for p in places if p.lat is not None and not p.metonymic]
+    if not resolved:
+        return None
+    counts = Counter(p.geonameid or p.name for p in resolved)
+    rank = {"city": 0, "admin2": 1, "admin1": 2, "country": 3, "region": 4, "continent": 5}
+    return min(resolved, key=lambda p: (-counts[p.geonameid or p.name], rank.get(p.kind, 6), p.start))
 
 
 def _acts(sdoc, start: int, end: int) -> bool:
