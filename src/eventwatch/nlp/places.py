@@ -52,6 +52,9 @@ US_STATES = {
 }
 _KIND_PRIOR = {"continent": 6.0, "region": 5.5, "country": 6.0, "admin1": 4.0, "capital": 2.0,
                "admin2": 0.5, "city": 0.0}
+_DIRECTION = re.compile(r"^(?:(?:North|South|East|West|Northern|Southern|Eastern|Western|Central|Northeast|"
+                        r"Northwest|Southeast|Southwest|North-?east|North-?west|South-?east|South-?west|"
+                        r"Metropolitan|Metro|Greater|Upper|Lower|Downtown|Rural)(?:ern)?\s+)+")
 _QUALIFIER = re.compile(r"\s*,\s*([A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})")
 
 
@@ -79,6 +82,18 @@ class Resolver:
 
     def candidates(self, name: str) -> list[Candidate]:
         name = re.sub(r"^(?:the|The)\s+", "", name.strip())
+        state = US_STATES.get(name.lower().replace(".", "").replace(" ", "")) if "." in name or name.isupper() else None
+        if state:
+            name = state  # "Ga.", "W.Va.", "S.C."
+        found = self._candidates(name)
+        if not found:
+            # "Northeast Georgia", "North Texas", "Metropolitan Atlanta": the place named.
+            rest = _DIRECTION.sub("", name)
+            if rest != name and rest:
+                found = self._candidates(rest)
+        return found
+
+    def _candidates(self, name: str) -> list[Candidate]:
         out: list[Candidate] = []
         seen: set[int] = set()
         for entry in self.kb.lookup(name):
@@ -93,9 +108,16 @@ class Resolver:
                 seen.add(entry.geonameid)
         if self.gaz is not None:
             for e in self.gaz.lookup(name):
-                if e.gid in seen or e.lat is None:
+                if e.gid in seen:
                     continue
-                out.append(Candidate(e.name, e.kind, self._iso3.get(e.cc), e.gid, e.lat, e.lon, e.population,
+                lat, lon = e.lat, e.lon
+                if lat is None and e.admin1 is not None:
+                    # A county with no city of 500 people listed in it: its state's point.
+                    parent = self.gaz.get(e.admin1)
+                    lat, lon = (parent.lat, parent.lon) if parent is not None else (None, None)
+                if lat is None:
+                    continue
+                out.append(Candidate(e.name, e.kind, self._iso3.get(e.cc), e.gid, lat, lon, e.population,
                                      admin1=e.admin1 if e.kind != "admin1" else e.gid))
         if re.search(r"(?i)\b(?:county|parish|borough)$", name):
             out = [c for c in out if c.kind == "admin2"] or out
@@ -137,6 +159,9 @@ class _Mention:
     candidates: list[Candidate]
     qualifier: Candidate | None
     demonym: bool = False
+    #: Found inside another kind of name ("University of Texas") or in a name the NER typed as
+    #: a person or organisation: kept only if it resolves to a place the article supports.
+    weak: bool = False
 
 
 def resolve_all(mentions: list[_Mention]) -> list[tuple[Candidate | None, float]]:
@@ -146,7 +171,7 @@ def resolve_all(mentions: list[_Mention]) -> list[tuple[Candidate | None, float]
     admin1_seen: Counter[int] = Counter()
     anchors: list[Candidate] = []
     for m in mentions:
-        if not m.candidates:
+        if not m.candidates or m.weak:
             continue
         ranked = sorted(m.candidates, key=prior, reverse=True)
         best = m.qualifier and next((c for c in ranked if _fits(c, m.qualifier)), None) or ranked[0]
@@ -196,7 +221,20 @@ def resolve_all(mentions: list[_Mention]) -> list[tuple[Candidate | None, float]
         runner = ranked[1][1] if len(ranked) > 1 else best_score - 6.0
         confidence = 1 / (1 + math.exp(-(best_score - runner) / 2))
         chosen[key] = (cands[best_id], round(confidence, 3))
-    return [chosen[m.text.lower()] for m in mentions]
+
+    def supported(c: Candidate) -> bool:
+        if c.kind in ("country", "admin1", "admin2", "region", "continent", "capital"):
+            return True
+        return bool(c.admin1 and admin1_seen[c.admin1]) or \
+            (c.country is not None and countries_seen[c.country] > 0 and c.population >= 100_000)
+
+    out = []
+    for m in mentions:
+        best, confidence = chosen[m.text.lower()]
+        if m.weak and (best is None or not supported(best)):
+            best, confidence = None, -1.0  # not a place after all
+        out.append((best, confidence))
+    return out
 
 
 def id_of(c: Candidate) -> int:
@@ -219,7 +257,6 @@ class PlacesStage(Stage):
     def __call__(self, doc: Document) -> Document:
         sdoc = parse(doc)
         mentions: list[_Mention] = []
-        taken: set[tuple[int, int]] = set()
         for ent in doc.entities:
             for m in ent.mentions:
                 if m.kind != "name":
@@ -231,16 +268,19 @@ class PlacesStage(Stage):
                         c = country.place
                         mentions.append(_Mention(m.start, m.end, m.text, [Candidate(
                             c.name, "country", iso3, c.geonameid, c.lat, c.lon, country.population)], None, True))
-                        taken.add((m.start, m.end))
                     continue
-                if ent.type not in PLACE_TYPES:
-                    continue
-                mentions.append(_Mention(m.start, m.end, m.text, self.resolver.candidates(m.text),
-                                         self.resolver.qualifier(doc.text, m.end)))
-                taken.add((m.start, m.end))
-        mentions.sort(key=lambda m: m.start)
+                if ent.type in ("GPE", "LOC"):
+                    mentions.extend(self._names(doc.text, m.start, m.end))
+                elif ent.type in ("ORG", "FAC", "MISC", "PERSON", "EVENT", "WORK_OF_ART"):
+                    mentions.extend(self._inside(doc.text, m.start, m.end, ent.type))
+        strong = [(m.start, m.end) for m in mentions if not m.weak]
+        mentions = [m for m in mentions if not m.weak or not any(s < m.end and m.start < e for s, e in strong)]
+        mentions.sort(key=lambda m: (m.start, m.end))
+        mentions = [m for i, m in enumerate(mentions) if i == 0 or m.start >= mentions[i - 1].end]
         places = []
         for m, (best, confidence) in zip(mentions, resolve_all(mentions)):
+            if confidence < 0:
+                continue
             place = Place.of(doc.text, m.start, m.end, name=m.text)
             if best is not None:
                 place.name, place.kind, place.country = best.name, _kind(best), best.country
@@ -252,6 +292,50 @@ class PlacesStage(Stage):
         doc.places = places
         doc.work["focus"] = _focus(places)
         return doc
+
+    def _names(self, text: str, start: int, end: int) -> list[_Mention]:
+        """A GPE/LOC span as place mentions: "Atlanta, Georgia" is two, the first qualified."""
+        span = text[start:end]
+        parts = [(m.start() + start, m.end() + start) for m in re.finditer(r"[^,]+", span)]
+        parts = [(s + len(text[s:e]) - len(text[s:e].lstrip()), e - (len(text[s:e]) - len(text[s:e].rstrip())))
+                 for s, e in parts]
+        out = []
+        for i, (s, e) in enumerate(parts):
+            if e <= s:
+                continue
+            qualifier = self.resolver.qualifier(text, e)
+            out.append(_Mention(s, e, text[s:e], self.resolver.candidates(text[s:e]), qualifier))
+        return out
+
+    def _inside(self, text: str, start: int, end: int, etype: str) -> list[_Mention]:
+        """Place names a non-place entity is, or contains: a name the NER mistyped ("Gainesville"
+        as a person), or one inside an organisation's ("Laurel County Sheriff's Office")."""
+        span = text[start:end]
+        whole = self.resolver.candidates(span)
+        if whole:
+            return [_Mention(start, end, span, whole, self.resolver.qualifier(text, end), weak=True)]
+        if etype == "PERSON":
+            return []
+        out = []
+        for run in _CAPITALISED.finditer(span):
+            words = list(re.finditer(r"\S+", run.group(0)))
+            i = 0
+            while i < len(words):
+                for j in range(min(len(words), i + 3), i, -1):
+                    s, e = start + run.start() + words[i].start(), start + run.start() + words[j - 1].end()
+                    name = text[s:e].rstrip(".,'’s")
+                    e = s + len(name)
+                    cands = self.resolver.candidates(name) if name else []
+                    if cands:
+                        out.append(_Mention(s, e, name, cands, None, weak=True))
+                        i = j
+                        break
+                else:
+                    i += 1
+        return out
+
+
+_CAPITALISED = re.compile(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*")
 
 
 def _kind(c: Candidate) -> str:
