@@ -108,8 +108,8 @@ class Resolver:
                 seen.add(entry.geonameid)
         if self.gaz is not None:
             for e in self.gaz.lookup(name):
-                if e.gid in seen:
-                    continue
+                if e.gid in seen or (e.kind == "admin2" and countries.name_key(e.name) != countries.name_key(name)):
+                    continue  # a county by its full name only: "Brown" is a surname before "Brown County"
                 lat, lon = e.lat, e.lon
                 if lat is None and e.admin1 is not None:
                     # A county with no city of 500 people listed in it: its state's point.
@@ -323,7 +323,7 @@ class PlacesStage(Stage):
             while i < len(words):
                 for j in range(min(len(words), i + 3), i, -1):
                     s, e = start + run.start() + words[i].start(), start + run.start() + words[j - 1].end()
-                    name = text[s:e].rstrip(".,'’s")
+                    name = re.sub(r"(?:['’]s?|[.,])+$", "", text[s:e])
                     e = s + len(name)
                     cands = self.resolver.candidates(name) if name else []
                     if cands:
