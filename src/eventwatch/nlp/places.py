@@ -225,8 +225,8 @@ def resolve_all(mentions: list[_Mention]) -> list[tuple[Candidate | None, float]
     def supported(c: Candidate) -> bool:
         if c.kind in ("country", "admin1", "admin2", "region", "continent", "capital"):
             return True
-        return bool(c.admin1 and admin1_seen[c.admin1]) or \
-            (c.country is not None and countries_seen[c.country] > 0 and c.population >= 100_000)
+        return c.population >= 100_000 or bool(c.admin1 and admin1_seen[c.admin1]) or \
+            (c.country is not None and countries_seen[c.country] > 0 and c.population >= 20_000)
 
     out = []
     for m in mentions:
@@ -304,14 +304,23 @@ class PlacesStage(Stage):
             if e <= s:
                 continue
             qualifier = self.resolver.qualifier(text, e)
-            out.append(_Mention(s, e, text[s:e], self.resolver.candidates(text[s:e]), qualifier))
+            cands = self.resolver.candidates(text[s:e])
+            if not cands:
+                # "Henderson County Jail", "Port of Los Angeles": the place inside, if any.
+                inner = [m for m in self._inside(text, s, e, "FAC") if not m.weak or m.candidates]
+                if inner:
+                    for m in inner:
+                        m.weak = False
+                    out.extend(inner)
+                    continue
+            out.append(_Mention(s, e, text[s:e], cands, qualifier))
         return out
 
     def _inside(self, text: str, start: int, end: int, etype: str) -> list[_Mention]:
         """Place names a non-place entity is, or contains: a name the NER mistyped ("Gainesville"
         as a person), or one inside an organisation's ("Laurel County Sheriff's Office")."""
         span = text[start:end]
-        whole = self.resolver.candidates(span)
+        whole = self.resolver.candidates(span) if span.lower() not in _GENERIC else []
         if whole:
             return [_Mention(start, end, span, whole, self.resolver.qualifier(text, end), weak=True)]
         if etype == "PERSON":
@@ -325,7 +334,7 @@ class PlacesStage(Stage):
                     s, e = start + run.start() + words[i].start(), start + run.start() + words[j - 1].end()
                     name = re.sub(r"(?:['’]s?|[.,])+$", "", text[s:e])
                     e = s + len(name)
-                    cands = self.resolver.candidates(name) if name else []
+                    cands = self.resolver.candidates(name) if name and name.lower() not in _GENERIC else []
                     if cands:
                         out.append(_Mention(s, e, name, cands, None, weak=True))
                         i = j
@@ -335,6 +344,16 @@ class PlacesStage(Stage):
         return out
 
 
+#: Capitalised words inside names that are also the names of small places ("Center", Texas).
+_GENERIC = {"center", "centre", "central", "city", "town", "village", "county", "state", "region", "district",
+            "day", "act", "north", "south", "east", "west", "northern", "southern", "eastern", "western",
+            "national", "federal", "union", "united", "independence", "liberty", "justice", "victory", "unity",
+            "progress", "commerce", "enterprise", "industry", "market", "refuge", "hope", "faith", "friendship",
+            "harmony", "paradise", "eden", "home", "energy", "freedom", "general", "royal", "mission", "trinity",
+            "providence", "temple", "university", "college", "school", "church", "park", "lake", "river", "bay",
+            "beach", "island", "springs", "valley", "hill", "hills", "mountain", "forest", "garden", "gardens",
+            "plaza", "square", "tower", "bridge", "station", "post", "office", "house", "hall", "court", "fort",
+            "media", "jesus", "christ", "god", "saint", "st", "mount", "new", "old", "great", "little", "big"}
 _CAPITALISED = re.compile(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*")
 
 
