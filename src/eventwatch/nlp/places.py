@@ -50,7 +50,7 @@ US_STATES = {
     "wis": "Wisconsin", "wisc": "Wisconsin", "wi": "Wisconsin", "wyo": "Wyoming", "wy": "Wyoming",
     "dc": "District of Columbia",
 }
-_KIND_PRIOR = {"continent": 6.0, "region": 5.5, "country": 6.0, "admin1": 4.0, "capital": 2.0,
+_KIND_PRIOR = {"continent": 6.0, "region": 5.5, "country": 5.0, "admin1": 4.5, "capital": 2.0,
                "admin2": 0.5, "city": 0.0}
 _DIRECTION = re.compile(r"^(?:(?:North|South|East|West|Northern|Southern|Eastern|Western|Central|Northeast|"
                         r"Northwest|Southeast|Southwest|North-?east|North-?west|South-?east|South-?west|"
@@ -176,7 +176,10 @@ def resolve_all(mentions: list[_Mention]) -> list[tuple[Candidate | None, float]
         ranked = sorted(m.candidates, key=prior, reverse=True)
         best = m.qualifier and next((c for c in ranked if _fits(c, m.qualifier)), None) or ranked[0]
         margin = prior(best) - (prior(ranked[1]) if len(ranked) > 1 and ranked[1] is not best else 0)
-        if m.qualifier or len(ranked) == 1 or margin > 2.0 or best.kind in ("country", "admin1"):
+        # Confident: qualified, unambiguous, or well ahead; a country or state name counts
+        # only when no other country, state or capital shares it ("Georgia").
+        rivals = [c for c in ranked if c is not best and c.kind in ("country", "admin1", "capital")]
+        if m.qualifier or len(ranked) == 1 or margin > 2.0 or (best.kind in ("country", "admin1") and not rivals):
             if best.country:
                 countries_seen[best.country] += 1
             if best.admin1:
@@ -353,7 +356,8 @@ _GENERIC = {"center", "centre", "central", "city", "town", "village", "county", 
             "providence", "temple", "university", "college", "school", "church", "park", "lake", "river", "bay",
             "beach", "island", "springs", "valley", "hill", "hills", "mountain", "forest", "garden", "gardens",
             "plaza", "square", "tower", "bridge", "station", "post", "office", "house", "hall", "court", "fort",
-            "media", "jesus", "christ", "god", "saint", "st", "mount", "new", "old", "great", "little", "big"}
+            "media", "jesus", "christ", "god", "saint", "st", "mount", "new", "old", "great", "little", "big",
+            "republic", "democratic", "kingdom", "people", "peoples", "ever", "photo", "ski"}
 _CAPITALISED = re.compile(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*")
 
 
