@@ -171,9 +171,12 @@ def resolve_all(mentions: list[_Mention]) -> list[tuple[Candidate | None, float]
     admin1_seen: Counter[int] = Counter()
     anchors: list[Candidate] = []
     for m in mentions:
-        if not m.candidates or m.weak:
+        if not m.candidates:
             continue
         ranked = sorted(m.candidates, key=prior, reverse=True)
+        if m.weak and not (ranked[0].kind in ("country", "admin1") and len(ranked) == 1 or
+                           ranked[0].kind in ("country", "admin1") and prior(ranked[0]) - prior(ranked[1]) > 2.0):
+            continue  # inside another name: only an unmistakable country or state sets the focus
         best = m.qualifier and next((c for c in ranked if _fits(c, m.qualifier)), None) or ranked[0]
         margin = prior(best) - (prior(ranked[1]) if len(ranked) > 1 and ranked[1] is not best else 0)
         # Confident: qualified, unambiguous, or well ahead; a country or state name counts
