@@ -21,6 +21,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..document import Document, Place
 from ..kb import countries, gazetteer
 from ..pipeline import Stage, stage
@@ -52,6 +54,9 @@ US_STATES = {
 }
 _KIND_PRIOR = {"continent": 6.0, "region": 5.5, "country": 5.0, "admin1": 4.5, "capital": 2.0,
                "admin2": 0.5, "city": 0.0}
+#: Names of seas, rivers, mountains and roads: the towns named after them are other places.
+_FEATURE = re.compile(r"(?i)\b(?:sea|ocean|river|mountains|valley|delta|desert|gulf|strait|canal|peninsula|"
+                      r"basin|coast|creek|highlands|plateau|road|street|avenue|highway|route|interstate|bridge)$")
 _DIRECTION = re.compile(r"^(?:(?:North|South|East|West|Northern|Southern|Eastern|Western|Central|Northeast|"
                         r"Northwest|Southeast|Southwest|North-?east|North-?west|South-?east|South-?west|"
                         r"Metropolitan|Metro|Greater|Upper|Lower|Downtown|Rural)(?:ern)?\s+)+")
@@ -95,6 +100,7 @@ class Resolver:
 
     def _candidates(self, name: str) -> list[Candidate]:
         out: list[Candidate] = []
+        feature = bool(_FEATURE.search(name))  # "Lake Erie", "Black Sea": not the towns named so
         seen: set[int] = set()
         for entry in self.kb.lookup(name):
             kind = "capital" if entry.capital_of else entry.kind
@@ -106,7 +112,7 @@ class Resolver:
                                  capital_of=entry.capital_of))
             if entry.geonameid:
                 seen.add(entry.geonameid)
-        if self.gaz is not None:
+        if self.gaz is not None and not feature:
             for e in self.gaz.lookup(name):
                 if e.gid in seen or (e.kind == "admin2" and countries.name_key(e.name) != countries.name_key(name)):
                     continue  # a county by its full name only: "Brown" is a surname before "Brown County"
@@ -194,8 +200,10 @@ def resolve_all(mentions: list[_Mention]) -> list[tuple[Candidate | None, float]
     total = sum(countries_seen.values()) or 1
     total1 = sum(admin1_seen.values()) or 1
 
+    support = _coherence(mentions)
+
     def score(c: Candidate, m: _Mention) -> float:
-        s = prior(c)
+        s = prior(c) + _COHERENCE_WEIGHT * support.get(id(c), 0.0)
         if m.qualifier is not None:
             s += 8.0 if _fits(c, m.qualifier) else -4.0
         if c.country:
@@ -241,6 +249,53 @@ def resolve_all(mentions: list[_Mention]) -> list[tuple[Candidate | None, float]
             best, confidence = None, -1.0  # not a place after all
         out.append((best, confidence))
     return out
+
+
+#: How much each other name of the article that lies near a candidate adds to its score.
+_COHERENCE_WEIGHT = 1.5
+#: Support beyond this many names adds nothing: a cluster must not outvote a country's name.
+_COHERENCE_CAP = 2.5
+#: Candidates per name the coherence is computed over (the most likely by prior).
+_COHERENCE_CANDIDATES = 25
+
+
+def _coherence(mentions: list[_Mention]) -> dict[int, float]:
+    """For each candidate: how many of the article's other names can lie near it (within 100
+    km or in the same first-level division: 1; within 300 km: 0.5), each counted once. The
+    towns of one local story cluster together; a namesake abroad stands alone."""
+    groups: dict[str, list[Candidate]] = {}
+    for m in mentions:
+        if m.demonym or not m.candidates:
+            continue
+        key = m.text.lower()
+        if key not in groups:
+            ranked = sorted(m.candidates, key=prior, reverse=True)[:_COHERENCE_CANDIDATES]
+            groups[key] = [c for c in ranked if c.kind not in ("region", "continent") and c.lat is not None]
+    flat = [(g, c) for g, (_, cands) in enumerate(groups.items()) for c in cands]
+    if len(groups) < 2 or not flat:
+        return {}
+    gi = np.array([g for g, _ in flat])
+    lat = np.radians([c.lat for _, c in flat])
+    lon = np.radians([c.lon for _, c in flat])
+    a1 = np.array([c.admin1 or -1 for _, c in flat])
+    h = np.sin((lat[:, None] - lat[None, :]) / 2) ** 2 + \
+        np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin((lon[:, None] - lon[None, :]) / 2) ** 2
+    km = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+    w = np.where(km < 100, 1.0, np.where(km < 300, 0.5, 0.0))
+    w = np.maximum(w, ((a1[:, None] == a1[None, :]) & (a1[:, None] >= 0)).astype(float))
+    # A country is near whatever lies in it (and only that: its point says little).
+    country = np.array([c.kind == "country" for _, c in flat])
+    iso = np.array([c.country or "" for _, c in flat])
+    same = (iso[:, None] == iso[None, :]) & (iso[:, None] != "")
+    either = country[:, None] | country[None, :]
+    w = np.where(either, same.astype(float), w)
+    w[gi[:, None] == gi[None, :]] = 0.0
+    support = np.zeros(len(flat))
+    for g in range(len(groups)):
+        cols = gi == g
+        if cols.any():
+            support += w[:, cols].max(axis=1)
+    return {id(c): min(float(v), _COHERENCE_CAP) for (_, c), v in zip(flat, support)}
 
 
 def id_of(c: Candidate) -> int:
@@ -311,7 +366,7 @@ class PlacesStage(Stage):
                 continue
             qualifier = self.resolver.qualifier(text, e)
             cands = self.resolver.candidates(text[s:e])
-            if not cands:
+            if not cands and not _FEATURE.search(text[s:e]):
                 # "Henderson County Jail", "Port of Los Angeles": the place inside, if any.
                 inner = [m for m in self._inside(text, s, e, "FAC") if not m.weak or m.candidates]
                 if inner:
