@@ -236,16 +236,18 @@ def resolve_all(mentions: list[_Mention]) -> list[tuple[Candidate | None, float]
         confidence = 1 / (1 + math.exp(-(best_score - runner) / 2))
         chosen[key] = (cands[best_id], round(confidence, 3))
 
-    def supported(c: Candidate) -> bool:
+    def supported(c: Candidate, m: _Mention) -> bool:
+        if m.text.isupper() and len(m.text.replace(".", "")) <= 5:
+            return c.kind in ("country", "region", "admin1")  # "KBR", "DAC": acronyms of organisations
         if c.kind in ("country", "admin1", "admin2", "region", "continent", "capital"):
             return True
-        return c.population >= 100_000 or bool(c.admin1 and admin1_seen[c.admin1]) or \
-            (c.country is not None and countries_seen[c.country] > 0 and c.population >= 20_000)
+        # A town inside an organisation's name must lie in the article's state or near its places.
+        return bool(c.admin1 and admin1_seen[c.admin1]) or support.get(id(c), 0.0) >= 1.0
 
     out = []
     for m in mentions:
         best, confidence = chosen[m.text.lower()]
-        if m.weak and (best is None or not supported(best)):
+        if m.weak and (best is None or not supported(best, m)):
             best, confidence = None, -1.0  # not a place after all
         out.append((best, confidence))
     return out
@@ -332,7 +334,11 @@ class PlacesStage(Stage):
                     continue
                 if ent.type in ("GPE", "LOC"):
                     mentions.extend(self._names(doc.text, m.start, m.end))
-                elif ent.type in ("ORG", "FAC", "MISC", "PERSON", "EVENT", "WORK_OF_ART"):
+                elif ent.type in ("ORG", "FAC", "MISC", "EVENT", "WORK_OF_ART"):
+                    mentions.extend(self._inside(doc.text, m.start, m.end, ent.type))
+                elif ent.type == "PERSON" and all(len(x.text.split()) <= len(m.text.split()) for x in ent.mentions):
+                    # A "person" never named in full may be a place the NER mistook ("Gainesville");
+                    # "Lincoln" after "Abraham Lincoln" is not.
                     mentions.extend(self._inside(doc.text, m.start, m.end, ent.type))
         strong = [(m.start, m.end) for m in mentions if not m.weak]
         mentions = [m for m in mentions if not m.weak or not any(s < m.end and m.start < e for s, e in strong)]
@@ -415,7 +421,9 @@ _GENERIC = {"center", "centre", "central", "city", "town", "village", "county", 
             "beach", "island", "springs", "valley", "hill", "hills", "mountain", "forest", "garden", "gardens",
             "plaza", "square", "tower", "bridge", "station", "post", "office", "house", "hall", "court", "fort",
             "media", "jesus", "christ", "god", "saint", "st", "mount", "new", "old", "great", "little", "big",
-            "republic", "democratic", "kingdom", "people", "peoples", "ever", "photo", "ski"}
+            "republic", "democratic", "kingdom", "people", "peoples", "ever", "photo", "ski", "hospital", "inc",
+            "corp", "company", "airport", "law", "area", "ridge", "the", "a", "an", "of", "and", "department",
+            "police", "fire", "board", "council", "committee", "club", "league", "bank", "group", "news"}
 _CAPITALISED = re.compile(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*")
 
 
