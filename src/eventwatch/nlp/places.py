@@ -52,7 +52,7 @@ US_STATES = {
     "wis": "Wisconsin", "wisc": "Wisconsin", "wi": "Wisconsin", "wyo": "Wyoming", "wy": "Wyoming",
     "dc": "District of Columbia",
 }
-_KIND_PRIOR = {"continent": 6.0, "region": 5.5, "country": 5.0, "admin1": 4.5, "capital": 2.0,
+_KIND_PRIOR = {"continent": 6.0, "region": 5.5, "country": 5.0, "admin1": 5.0, "capital": 3.0,
                "admin2": 0.5, "city": 0.0}
 #: Names of seas, rivers, mountains and roads: the towns named after them are other places.
 _FEATURE = re.compile(r"(?i)\b(?:sea|ocean|river|mountains|valley|delta|desert|gulf|strait|canal|peninsula|"
@@ -145,7 +145,9 @@ class Resolver:
 
 
 def prior(c: Candidate) -> float:
-    return _KIND_PRIOR.get(c.kind, 0.0) + 0.6 * math.log10(c.population + 1)
+    # A division's population is the sum of its towns': it counts half as much.
+    weight = 0.3 if c.kind in ("admin1", "admin2") else 0.6
+    return _KIND_PRIOR.get(c.kind, 0.0) + weight * math.log10(c.population + 1)
 
 
 def _km(a: Candidate, b: Candidate) -> float:
@@ -201,13 +203,14 @@ def resolve_all(mentions: list[_Mention]) -> list[tuple[Candidate | None, float]
     total1 = sum(admin1_seen.values()) or 1
 
     support = _coherence(mentions)
+    soft = _country_votes(mentions)
 
     def score(c: Candidate, m: _Mention) -> float:
         s = prior(c) + _COHERENCE_WEIGHT * support.get(id(c), 0.0)
         if m.qualifier is not None:
             s += 8.0 if _fits(c, m.qualifier) else -4.0
         if c.country:
-            s += 4.0 * countries_seen[c.country] / total
+            s += 4.0 * countries_seen[c.country] / total + _VOTE_WEIGHT * soft.get(c.country, 0.0)
         if c.admin1 and c.kind != "admin1":
             s += 5.0 * admin1_seen[c.admin1] / total1
         if c.kind in ("city", "admin2") and anchors:
@@ -300,6 +303,31 @@ def _coherence(mentions: list[_Mention]) -> dict[int, float]:
     return {id(c): min(float(v), _COHERENCE_CAP) for (_, c), v in zip(flat, support)}
 
 
+_VOTE_WEIGHT = 4.0
+
+
+def _country_votes(mentions: list[_Mention]) -> dict[str, float]:
+    """The share of the article's names that each country could hold: every name spreads one
+    vote over the countries of its candidates, by their priors. Names of a local story in
+    Ohio ("Dublin", "Columbus", "Franklin County") all have American readings."""
+    votes: Counter[str] = Counter()
+    seen: set[str] = set()
+    for m in mentions:
+        key = m.text.lower()
+        if key in seen or not m.candidates:
+            continue
+        seen.add(key)
+        weights: dict[str, float] = defaultdict(float)
+        for c in m.candidates:
+            if c.country:
+                weights[c.country] = max(weights[c.country], math.exp(prior(c) / 2))
+        total = sum(weights.values())
+        for country, w in weights.items():
+            votes[country] += w / total
+    n = len(seen) or 1
+    return {k: v / n for k, v in votes.items()}
+
+
 def id_of(c: Candidate) -> int:
     return c.gid if c.gid is not None else hash((c.name, c.kind))
 
@@ -349,12 +377,15 @@ class PlacesStage(Stage):
             if confidence < 0:
                 continue
             place = Place.of(doc.text, m.start, m.end, name=m.text)
+            acts = not m.demonym and _acts(sdoc, m.start, m.end)
+            if acts and best is not None and best.kind == "admin1":
+                # "Washington is planning": a state's name that acts is the capital it also names.
+                best = next((c for c in m.candidates if c.kind == "capital"), best)
             if best is not None:
                 place.name, place.kind, place.country = best.name, _kind(best), best.country
                 place.geonameid, place.lat, place.lon = best.gid, best.lat, best.lon
                 place.score = round(0.6 if m.demonym else confidence, 3)
-                place.metonymic = not m.demonym and (best.capital_of is not None or best.kind == "country") \
-                    and _acts(sdoc, m.start, m.end)
+                place.metonymic = acts and (best.capital_of is not None or best.kind == "country")
             places.append(place)
         doc.places = places
         doc.work["focus"] = _focus(places)
