@@ -52,7 +52,7 @@ US_STATES = {
     "wis": "Wisconsin", "wisc": "Wisconsin", "wi": "Wisconsin", "wyo": "Wyoming", "wy": "Wyoming",
     "dc": "District of Columbia",
 }
-_KIND_PRIOR = {"continent": 6.0, "region": 5.5, "country": 5.0, "admin1": 5.0, "capital": 3.0,
+_KIND_PRIOR = {"continent": 6.0, "region": 5.5, "country": 5.0, "admin1": 5.0, "capital": 2.0,
                "admin2": 0.5, "city": 0.0}
 #: Names of seas, rivers, mountains and roads: the towns named after them are other places.
 _FEATURE = re.compile(r"(?i)\b(?:sea|ocean|river|mountains|valley|delta|desert|gulf|strait|canal|peninsula|"
@@ -74,6 +74,7 @@ class Candidate:
     population: int
     admin1: int | None = None
     capital_of: str | None = None
+    admin2: int | None = None
 
 
 class Resolver:
@@ -124,7 +125,8 @@ class Resolver:
                 if lat is None:
                     continue
                 out.append(Candidate(e.name, e.kind, self._iso3.get(e.cc), e.gid, lat, lon, e.population,
-                                     admin1=e.admin1 if e.kind != "admin1" else e.gid))
+                                     admin1=e.admin1 if e.kind != "admin1" else e.gid,
+                                     admin2=e.gid if e.kind == "admin2" else e.admin2))
         if re.search(r"(?i)\b(?:county|parish|borough)$", name):
             out = [c for c in out if c.kind == "admin2"] or out
         return out
@@ -288,6 +290,9 @@ def _coherence(mentions: list[_Mention]) -> dict[int, float]:
     km = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
     w = np.where(km < 100, 1.0, np.where(km < 300, 0.5, 0.0))
     w = np.maximum(w, ((a1[:, None] == a1[None, :]) & (a1[:, None] >= 0)).astype(float))
+    # A town in a county the article names (Paris in Edgar County, Illinois) counts twice.
+    a2 = np.array([c.admin2 or -1 for _, c in flat])
+    w = np.maximum(w, 2.0 * ((a2[:, None] == a2[None, :]) & (a2[:, None] >= 0)))
     # A country is near whatever lies in it (and only that: its point says little).
     country = np.array([c.kind == "country" for _, c in flat])
     iso = np.array([c.country or "" for _, c in flat])
