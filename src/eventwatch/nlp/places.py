@@ -128,11 +128,16 @@ class Resolver:
                                      admin1=e.admin1 if e.kind != "admin1" else e.gid,
                                      admin2=e.gid if e.kind == "admin2" else e.admin2))
         if re.search(r"(?i)\b(?:county|parish|borough)$", name):
-            out = [c for c in out if c.kind == "admin2"] or out
-        return out
+            return [c for c in out if c.kind == "admin2"] or out
+        # A division named after the city at its heart ("City of Kigali", Paris the département)
+        # is that city by another name: keep the city.
+        cities = [c for c in out if c.kind in ("city", "capital") and c.population >= 100_000]
+        return [c for c in out if c.kind not in ("admin1", "admin2") or
+                not any(t.country == c.country and _km(t, c) < 60 for t in cities)]
 
-    def qualifier(self, text: str, end: int) -> Candidate | None:
-        """The state or country written after a name ("Paris, Texas", "Athens, Ga.")."""
+    def qualifier(self, text: str, end: int) -> list[Candidate] | None:
+        """The states or countries a name written after another may be ("Paris, Texas",
+        "Athens, Ga."); an abbreviation is an American state."""
         m = _QUALIFIER.match(text, end)
         if not m:
             return None
@@ -140,9 +145,11 @@ class Resolver:
         for n in range(len(words), 0, -1):
             phrase = " ".join(words[:n])
             state = US_STATES.get(phrase.lower().replace(".", "").replace(" ", ""))
-            for cand in self.candidates(state or phrase):
-                if cand.kind in ("admin1", "country"):
-                    return cand
+            found = [c for c in self.candidates(state or phrase) if c.kind in ("admin1", "country")]
+            if state and "." in phrase or (state and phrase.isupper()):
+                found = [c for c in found if c.kind == "admin1" and c.country == "USA"]
+            if found:
+                return found
         return None
 
 
@@ -167,7 +174,7 @@ class _Mention:
     end: int
     text: str
     candidates: list[Candidate]
-    qualifier: Candidate | None
+    qualifier: list[Candidate] | None
     demonym: bool = False
     #: Found inside another kind of name ("University of Texas") or in a name the NER typed as
     #: a person or organisation: kept only if it resolves to a place the article supports.
@@ -197,8 +204,9 @@ def resolve_all(mentions: list[_Mention]) -> list[tuple[Candidate | None, float]
                 countries_seen[best.country] += 1
             if best.admin1:
                 admin1_seen[best.admin1] += 1
-            if m.qualifier is not None and m.qualifier.kind == "admin1":
-                admin1_seen[m.qualifier.gid] += 1
+            for q in m.qualifier or ():
+                if q.kind == "admin1" and _fits(best, [q]):
+                    admin1_seen[q.gid] += 1
             if best.kind not in ("continent", "region", "country"):
                 anchors.append(best)
     total = sum(countries_seen.values()) or 1
@@ -337,10 +345,14 @@ def id_of(c: Candidate) -> int:
     return c.gid if c.gid is not None else hash((c.name, c.kind))
 
 
-def _fits(c: Candidate, q: Candidate) -> bool:
-    if q.kind == "admin1":
-        return c.admin1 == q.gid
-    return c.country == q.country and c.kind != "country"
+def _fits(c: Candidate, qualifiers: list[Candidate]) -> bool:
+    """Whether a candidate lies in one of the states or countries written after it."""
+    for q in qualifiers:
+        if q.kind == "admin1" and c.admin1 == q.gid and c.kind != "admin1":
+            return True
+        if q.kind == "country" and c.country == q.country and c.kind != "country":
+            return True
+    return False
 
 
 @stage("places", requires=("parse", "entities"), assigns=("places",))
