@@ -75,6 +75,8 @@ class Candidate:
     admin1: int | None = None
     capital_of: str | None = None
     admin2: int | None = None
+    #: Matched by an alternate name only ("Maryville" is also an old name of Beeville).
+    alias: bool = False
 
 
 class Resolver:
@@ -88,6 +90,8 @@ class Resolver:
 
     def candidates(self, name: str) -> list[Candidate]:
         name = re.sub(r"^(?:the|The)\s+", "", name.strip())
+        if name in ("L.A.", "LA"):
+            name = "Los Angeles"
         state = US_STATES.get(name.lower().replace(".", "").replace(" ", "")) if "." in name or name.isupper() else None
         if state:
             name = state  # "Ga.", "W.Va.", "S.C."
@@ -101,6 +105,7 @@ class Resolver:
 
     def _candidates(self, name: str) -> list[Candidate]:
         out: list[Candidate] = []
+        key = countries.name_key(name)
         feature = bool(_FEATURE.search(name))  # "Lake Erie", "Black Sea": not the towns named so
         seen: set[int] = set()
         for entry in self.kb.lookup(name):
@@ -126,7 +131,8 @@ class Resolver:
                     continue
                 out.append(Candidate(e.name, e.kind, self._iso3.get(e.cc), e.gid, lat, lon, e.population,
                                      admin1=e.admin1 if e.kind != "admin1" else e.gid,
-                                     admin2=e.gid if e.kind == "admin2" else e.admin2))
+                                     admin2=e.gid if e.kind == "admin2" else e.admin2,
+                                     alias=countries.name_key(e.name) != key))
         if re.search(r"(?i)\b(?:county|parish|borough)$", name):
             return [c for c in out if c.kind == "admin2"] or out
         # A division named after the city at its heart ("City of Kigali", Paris the département)
@@ -156,7 +162,7 @@ class Resolver:
 def prior(c: Candidate) -> float:
     # A division's population is the sum of its towns': it counts half as much.
     weight = 0.3 if c.kind in ("admin1", "admin2") else 0.6
-    return _KIND_PRIOR.get(c.kind, 0.0) + weight * math.log10(c.population + 1)
+    return _KIND_PRIOR.get(c.kind, 0.0) + weight * math.log10(c.population + 1) - (1.5 if c.alias else 0.0)
 
 
 def _km(a: Candidate, b: Candidate) -> float:
