@@ -376,12 +376,9 @@ class PlacesStage(Stage):
                 if m.kind != "name":
                     continue
                 if ent.type == "NORP":
-                    iso3 = self.kb.demonym(m.text)
-                    country = self.kb.country(iso3) if iso3 else None
-                    if country is not None:
-                        c = country.place
-                        mentions.append(_Mention(m.start, m.end, m.text, [Candidate(
-                            c.name, "country", iso3, c.geonameid, c.lat, c.lon, country.population)], None, True))
+                    demonym = self._demonym(m.start, m.end, m.text)
+                    if demonym is not None:
+                        mentions.append(demonym)
                     continue
                 if ent.type in ("GPE", "LOC"):
                     mentions.extend(self._names(doc.text, m.start, m.end))
@@ -391,6 +388,8 @@ class PlacesStage(Stage):
                     # A "person" never named in full may be a place the NER mistook ("Gainesville");
                     # "Lincoln" after "Abraham Lincoln" is not.
                     mentions.extend(self._inside(doc.text, m.start, m.end, ent.type))
+        mentions.extend(self._dateline(doc.text))
+        mentions.extend(self._unrecognised(doc, sdoc, mentions))
         strong = [(m.start, m.end) for m in mentions if not m.weak]
         mentions = [m for m in mentions if not m.weak or not any(s < m.end and m.start < e for s, e in strong)]
         mentions.sort(key=lambda m: (m.start, m.end))
@@ -413,6 +412,49 @@ class PlacesStage(Stage):
         doc.places = places
         doc.work["focus"] = _focus(places)
         return doc
+
+    def _demonym(self, start: int, end: int, text: str, weak: bool = False) -> _Mention | None:
+        """A demonym or adjective ("Afghan", "American") as a mention of its country."""
+        iso3 = self.kb.demonym(text)
+        country = self.kb.country(iso3) if iso3 else None
+        if country is None:
+            return None
+        c = country.place
+        return _Mention(start, end, text, [Candidate(c.name, "country", iso3, c.geonameid, c.lat, c.lon,
+                                                     country.population)], None, True, weak)
+
+    def _dateline(self, text: str) -> list[_Mention]:
+        """The place of a dateline ("COLUMBIA, S.C. --", "BEIRUT (AP) --"), which the NER misses
+        in capitals."""
+        m = _DATELINE.match(text)
+        if not m:
+            return []
+        name = m.group(1).strip()
+        cands = self.resolver.candidates(name.title())
+        if not cands:
+            return []
+        return [_Mention(m.start(1), m.start(1) + len(name), name, cands, self.resolver.qualifier(text, m.start(1) + len(name)))]
+
+    def _unrecognised(self, doc: Document, sdoc, found: list[_Mention]) -> list[_Mention]:
+        """Capitalised names no entity covers that the gazetteer knows: kept only when the
+        article supports them (weak), since most such words are not places."""
+        covered = [(m.start, m.end) for ent in doc.entities for m in ent.mentions] + [(m.start, m.end) for m in found]
+        out = []
+        for run in _CAPITALISED.finditer(doc.text):
+            s, e = run.start(), run.end()
+            if any(a < e and s < b for a, b in covered):
+                continue
+            name = re.sub(r"(?:['’]s?|[.,])+$", "", run.group(0))
+            if len(name) < 4 or name.lower() in _GENERIC or name.isupper():
+                continue
+            tok = token_at(sdoc, s)
+            if tok is None or tok.is_sent_start or tok.pos_ not in ("PROPN",):
+                continue
+            cands = [c for c in self.resolver.candidates(name) if c.kind != "country"]
+            if cands:
+                out.append(_Mention(s, s + len(name), name, cands, self.resolver.qualifier(doc.text, s + len(name)),
+                                    weak=True))
+        return out
 
     def _names(self, text: str, start: int, end: int) -> list[_Mention]:
         """A GPE/LOC span as place mentions: "Atlanta, Georgia" is two, the first qualified."""
@@ -441,6 +483,9 @@ class PlacesStage(Stage):
         """Place names a non-place entity is, or contains: a name the NER mistyped ("Gainesville"
         as a person), or one inside an organisation's ("Laurel County Sheriff's Office")."""
         span = text[start:end]
+        demonym = self._demonym(start, end, span, weak=True)
+        if demonym is not None:
+            return [demonym]
         whole = self.resolver.candidates(span) if span.lower() not in _GENERIC else []
         if whole:
             return [_Mention(start, end, span, whole, self.resolver.qualifier(text, end), weak=True)]
@@ -455,6 +500,12 @@ class PlacesStage(Stage):
                     s, e = start + run.start() + words[i].start(), start + run.start() + words[j - 1].end()
                     name = re.sub(r"(?:['’]s?|[.,])+$", "", text[s:e])
                     e = s + len(name)
+                    if j == i + 1 and name:
+                        demonym = self._demonym(s, e, name, weak=True)  # "American" in "American Legion"
+                        if demonym is not None:
+                            out.append(demonym)
+                            i = j
+                            break
                     cands = self.resolver.candidates(name) if name and name.lower() not in _GENERIC else []
                     if cands:
                         out.append(_Mention(s, e, name, cands, None, weak=True))
@@ -478,6 +529,7 @@ _GENERIC = {"center", "centre", "central", "city", "town", "village", "county", 
             "republic", "democratic", "kingdom", "people", "peoples", "ever", "photo", "ski", "hospital", "inc",
             "corp", "company", "airport", "law", "area", "ridge", "the", "a", "an", "of", "and", "department",
             "police", "fire", "board", "council", "committee", "club", "league", "bank", "group", "news"}
+_DATELINE = re.compile(r"\s*([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})(?=,| \(| ?[-—–]{1,2} )")
 _CAPITALISED = re.compile(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*")
 
 
