@@ -528,7 +528,10 @@ _GENERIC = {"center", "centre", "central", "city", "town", "village", "county", 
             "media", "jesus", "christ", "god", "saint", "st", "mount", "new", "old", "great", "little", "big",
             "republic", "democratic", "kingdom", "people", "peoples", "ever", "photo", "ski", "hospital", "inc",
             "corp", "company", "airport", "law", "area", "ridge", "the", "a", "an", "of", "and", "department",
-            "police", "fire", "board", "council", "committee", "club", "league", "bank", "group", "news"}
+            "police", "fire", "board", "council", "committee", "club", "league", "bank", "group", "news",
+            "war", "marine", "congress", "superior", "christmas", "easter", "english", "senate", "house",
+            "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+            "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _DATELINE = re.compile(r"\s*([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})(?=,| \(| ?[-—–]{1,2} )")
 _CAPITALISED = re.compile(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*")
 
