@@ -261,7 +261,8 @@ def resolve_all(mentions: list[_Mention]) -> list[tuple[Candidate | None, float]
         if c.kind in ("country", "admin1", "admin2", "region", "continent", "capital"):
             return True
         # A town inside an organisation's name must lie in the article's state or near its places.
-        return bool(c.admin1 and admin1_seen[c.admin1]) or support.get(id(c), 0.0) >= 1.0
+        return bool(c.admin1 and admin1_seen[c.admin1]) or support.get(id(c), 0.0) >= 1.0 or \
+            (c.population >= 30_000 and soft.get(c.country or "", 0.0) >= 0.5)
 
     out = []
     for m in mentions:
