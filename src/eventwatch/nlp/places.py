@@ -277,6 +277,7 @@ def resolve_all(mentions: list[_Mention]) -> list[tuple[Candidate | None, float]
 _COHERENCE_WEIGHT = 1.5
 #: Support beyond this many names adds nothing: a cluster must not outvote a country's name.
 _COHERENCE_CAP = 2.5
+_COUNTY_WEIGHT = 3.0
 #: Candidates per name the coherence is computed over (the most likely by prior).
 _COHERENCE_CANDIDATES = 25
 
@@ -305,9 +306,9 @@ def _coherence(mentions: list[_Mention]) -> dict[int, float]:
     km = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
     w = np.where(km < 100, 1.0, np.where(km < 300, 0.5, 0.0))
     w = np.maximum(w, ((a1[:, None] == a1[None, :]) & (a1[:, None] >= 0)).astype(float))
-    # A town in a county the article names (Paris in Edgar County, Illinois) counts twice.
+    # A town in a county the article names (Paris in Edgar County, Illinois) counts more.
     a2 = np.array([c.admin2 or -1 for _, c in flat])
-    w = np.maximum(w, 2.0 * ((a2[:, None] == a2[None, :]) & (a2[:, None] >= 0)))
+    w = np.maximum(w, _COUNTY_WEIGHT * ((a2[:, None] == a2[None, :]) & (a2[:, None] >= 0)))
     # A country is near whatever lies in it (and only that: its point says little).
     country = np.array([c.kind == "country" for _, c in flat])
     iso = np.array([c.country or "" for _, c in flat])
