@@ -325,6 +325,7 @@ def _coherence(mentions: list[_Mention]) -> dict[int, float]:
 
 
 _VOTE_WEIGHT = 4.0
+_VOTE_TEMPERATURE = 2.0
 
 
 def _country_votes(mentions: list[_Mention]) -> dict[str, float]:
@@ -341,7 +342,7 @@ def _country_votes(mentions: list[_Mention]) -> dict[str, float]:
         weights: dict[str, float] = defaultdict(float)
         for c in m.candidates:
             if c.country:
-                weights[c.country] = max(weights[c.country], math.exp(prior(c) / 2))
+                weights[c.country] = max(weights[c.country], math.exp(prior(c) / _VOTE_TEMPERATURE))
         total = sum(weights.values())
         for country, w in weights.items():
             votes[country] += w / total
