@@ -134,6 +134,9 @@ class Quote(Span):
     kind: Literal["direct", "indirect", "mixed"] = "direct"
     cue: Span | None = None
     speaker: Speaker | None = None
+    #: The pieces of a quotation split by its attribution ("“A,” he said, “B.”"): the quote's
+    #: start/end then cover them all. None for a quote in one piece.
+    spans: list[list[int]] | None = None
 
 
 @dataclass

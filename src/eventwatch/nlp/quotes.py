@@ -38,6 +38,7 @@ class _Raw:
     kind: str
     cue: Token | None = None
     subject: Token | None = None
+    pieces: list[tuple[int, int]] | None = None
 
 
 def quoted_regions(text: str) -> list[tuple[int, int]]:
@@ -59,6 +60,14 @@ def quoted_regions(text: str) -> list[tuple[int, int]]:
         for m in _SINGLE.finditer(line):
             out.append((base + m.start(1), base + m.end(1)))
     return sorted(out)
+
+
+def _split_by_cue(text: str, first: _Raw, second: _Raw) -> bool:
+    """Whether two quotations are the pieces of one, split by its attribution: the cue lies
+    between them, in the same paragraph, with little else ("“A,” he said, “B.”")."""
+    gap = text[first.end:second.start]
+    cue = first.cue
+    return cue is not None and first.end <= cue.idx < second.start and "\n" not in gap and _words(gap) <= 12
 
 
 def _words(text: str) -> int:
@@ -126,8 +135,15 @@ class QuotesStage(Stage):
                 # "“A,” he said. “B.”", a continued paragraph, or the next quotation in the
                 # same paragraph: the same speaker.
                 raw.cue, raw.subject = raws[-1].cue, raws[-1].subject
+            prev = raws[-1] if raws else None
+            if prev is not None and prev.kind == "direct" and raw.cue is not None and raw.cue is prev.cue and \
+                    _split_by_cue(text, prev, raw):
+                # "“A,” Putin said, “B.”": one statement in two pieces.
+                prev.pieces = (prev.pieces or [(prev.start, prev.end)]) + [(raw.start, raw.end)]
+                prev.end = raw.end
+                continue
             raws.append(raw)
-        inside = [(r.start, r.end) for r in raws]
+        inside = [(s, e) for r in raws for s, e in (r.pieces or [(r.start, r.end)])]
         for tok in sdoc:
             raws.extend(self._reported(tok, text, inside))
         doc.quotes = [self._build(doc, r) for r in sorted(raws, key=lambda r: r.start)]
@@ -185,6 +201,8 @@ class QuotesStage(Stage):
 
     def _build(self, doc: Document, raw: _Raw) -> Quote:
         quote = Quote.of(doc.text, raw.start, raw.end, kind=raw.kind)
+        if raw.pieces:
+            quote.spans = [[s, e] for s, e in raw.pieces]
         if raw.cue is not None:
             cue_end = raw.cue.idx + len(raw.cue.text)
             if raw.cue.lower_ == "according":
