@@ -62,6 +62,19 @@ def quoted_regions(text: str) -> list[tuple[int, int]]:
     return sorted(out)
 
 
+_SMALL_WORDS = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "is", "from"}
+
+
+def _title(content: str) -> bool:
+    """Whether quoted words are a title or a name ("Orange is the New Black", "State of the
+    Union", "Make America Great Again"): short, capitalised word by word, no sentence inside."""
+    words = re.findall(r"[\w’'-]+", content)
+    if not words or len(words) > 10 or re.search(r"[.!?]\s+\S", content.strip()):
+        return False
+    big = [w for w in words if w.lower() not in _SMALL_WORDS]
+    return bool(big) and all(w[0].isupper() or w[0].isdigit() for w in big)
+
+
 def _split_by_cue(text: str, first: _Raw, second: _Raw) -> bool:
     """Whether two quotations are the pieces of one, split by its attribution: the cue lies
     between them, in the same paragraph, with little else ("“A,” he said, “B.”")."""
@@ -122,7 +135,7 @@ class QuotesStage(Stage):
         text = doc.text
         raws: list[_Raw] = []
         regions = [r for r in quoted_regions(text)
-                   if _words(text[r[0]:r[1]]) >= MIN_QUOTE_WORDS]
+                   if _words(text[r[0]:r[1]]) >= MIN_QUOTE_WORDS and not _title(text[r[0]:r[1]])]
         for i, (qs, qe) in enumerate(regions):
             lo = regions[i - 1][1] + 1 if i else 0
             hi = regions[i + 1][0] - 1 if i + 1 < len(regions) else len(text)
