@@ -27,6 +27,21 @@ emphasise report write ask accuse urge suggest reply respond confirm acknowledge
 predict promise vow caution complain comment remark recall observe tweet post reiterate testify
 admit concede contend maintain point describe charge demand estimate reveal disclose signal
 """.split())
+#: Verbs of thought and perception whose clause is attributed too ("thinks that ...").
+THOUGHT_VERBS = frozenset("""
+think believe know hope expect fear feel find show suggest agree acknowledge reveal confirm insist
+consider doubt realize realise understand guess figure bet worry assume indicate conclude decide
+""".split())
+#: Verbs whose infinitive is the attributed content ("declined to comment").
+INFINITIVE_VERBS = frozenset("""
+want decline refuse expect plan hope seek promise vow threaten urge agree offer pledge intend
+""".split())
+#: Verbs of stance whose object is the attributed content ("criticized the plan").
+STANCE_VERBS = frozenset("""
+criticize criticise endorse support praise attack cite propose reject question defend oppose mention
+release announce deny blame accuse call describe slam blast mock condemn welcome dismiss back
+""".split())
+ATTRIBUTION_VERBS = SPEECH_VERBS | THOUGHT_VERBS | INFINITIVE_VERBS | STANCE_VERBS
 _OPEN, _CLOSE = "\u201c\u201e\u00ab", "\u201d\u00bb"
 _SINGLE = re.compile(r"(?<!\w)\u2018([^\u2018\u2019\n]+?)\u2019(?!\w)")
 
@@ -189,8 +204,14 @@ class QuotesStage(Stage):
     def _reported(self, tok: Token, text: str, inside: list[tuple[int, int]]) -> list[_Raw]:
         content = None
         subject = None
-        if tok.lemma_.lower() in SPEECH_VERBS and tok.pos_ == "VERB":
-            comps = [c for c in tok.children if c.dep_ == "ccomp"]
+        lemma = tok.lemma_.lower()
+        if tok.pos_ == "VERB" and lemma in ATTRIBUTION_VERBS:
+            # What is said, thought or wanted: a clause ("said (that) ..."), an infinitive
+            # ("declined to comment", "wants to win") or, for verbs of stance, their object
+            # ("criticized the plan", "endorsed Clinton").
+            comps = [c for c in tok.children if c.dep_ == "ccomp"] or \
+                [c for c in tok.children if c.dep_ == "xcomp" and lemma in INFINITIVE_VERBS] or \
+                [c for c in tok.children if c.dep_ == "dobj" and lemma in STANCE_VERBS]
             if comps:
                 comp = comps[0]
                 content = (comp.left_edge.idx, comp.right_edge.idx + len(comp.right_edge.text))
