@@ -8,6 +8,7 @@ from spacy.tokens import Token
 
 from ..document import Document, Entity, Span
 from .entities import name_tokens
+from .gender import gender
 
 PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it"})
 
@@ -40,9 +41,12 @@ def antecedent(doc: Document, before: int, pronoun: str) -> tuple[Entity, Span] 
     sents = [s for s in doc.sentences if s.start < before]
     window_start = sents[-3].start if len(sents) >= 3 else 0
     nearest = subject = None
+    wanted = {"he": "m", "she": "f"}.get(pronoun)
     for ent in doc.entities:
         if ent.type not in types:
             continue
+        if wanted is not None and gender(doc, ent) not in (None, wanted):
+            continue  # "she" does not stand for Mr. Trump
         for m in ent.mentions:
             if m.end > before or m.kind != "name":
                 continue
