@@ -26,6 +26,8 @@ say tell add warn claim deny state announce declare insist argue note explain st
 emphasise report write ask accuse urge suggest reply respond confirm acknowledge allege assert
 predict promise vow caution complain comment remark recall observe tweet post reiterate testify
 admit concede contend maintain point describe charge demand estimate reveal disclose signal
+continue conclude confess joke quip shout yell exclaim boast brag muse wonder read recount lament
+plead counter retort interject whisper scoff sneer
 """.split())
 #: Verbs of thought and perception whose clause is attributed too ("thinks that ...").
 THOUGHT_VERBS = frozenset("""
@@ -247,8 +249,14 @@ class QuotesStage(Stage):
         return quote
 
 
+_FIRST_AND_SECOND = frozenset({"i", "we", "me", "us", "you"})
+
+
 def speaker_of(doc: Document, subject: Token) -> Speaker:
     """The speaker for a subject token: its entity, or for a pronoun the entity it stands for."""
+    if subject.lower_ in _FIRST_AND_SECOND:
+        # "I", "we", "you" outside a quotation: the writer or the reader, no one named.
+        return Speaker.of(doc.text, subject.idx, subject.idx + len(subject.text), name=None)
     found = referent(doc, subject)
     if subject.lower_ in PRONOUNS:
         if found is not None:
