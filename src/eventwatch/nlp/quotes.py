@@ -92,6 +92,29 @@ def _title(content: str) -> bool:
     return bool(big) and all(w[0].isupper() or w[0].isdigit() for w in big)
 
 
+def _introducer(sdoc, doc: Document, qs: int) -> Token | None:
+    """Who introduces a quotation with a colon and no verb of saying ("Kerry’s word:",
+    "Breitbart’s Joel Pollak, after the FBI left the scene:"): the sentence's subject, else
+    its first name."""
+    intro = re.search(r":[\s\u201c\u201d\"\u00ab]*$", doc.text[max(0, qs - 12):qs])
+    if intro is None:
+        return None
+    sent = doc.sentence_at(qs - len(intro.group(0)))
+    span = char_span(sdoc, sent.start, sent.end) if sent is not None else None
+    if span is None:
+        return None
+    for tok in span:
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.i == span.root.i:
+            return tok
+    for ent in doc.entities:
+        if ent.type in ("PERSON", "ORG"):
+            for m in ent.mentions:
+                if sent.start <= m.start < sent.end:
+                    tok = char_span(sdoc, m.start, m.end)
+                    return tok.root if tok is not None else None
+    return None
+
+
 def _split_by_cue(text: str, first: _Raw, second: _Raw) -> bool:
     """Whether two quotations are the pieces of one, split by its attribution: the cue lies
     between them, in the same paragraph, with little else ("“A,” he said, “B.”")."""
@@ -160,7 +183,9 @@ class QuotesStage(Stage):
             s, e = _trim(text, qs, qe)
             raw = _Raw(s, e, "direct", cue, _subject(cue) if cue is not None and cue.lower_ != "according"
                        else (_according_to(cue) if cue is not None else None))
-            if raw.cue is None and raws and raws[-1].kind == "direct" and \
+            if raw.cue is None:
+                raw.subject = _introducer(sdoc, doc, qs)
+            if raw.cue is None and raw.subject is None and raws and raws[-1].kind == "direct" and \
                     (_words(text[raws[-1].end:s]) <= 3 or "\n" not in text[raws[-1].end:s]):
                 # "“A,” he said. “B.”", a continued paragraph, or the next quotation in the
                 # same paragraph: the same speaker.
@@ -184,6 +209,13 @@ class QuotesStage(Stage):
         first = doc.sentence_at(qs - 1) or doc.sentence_at(qs)
         last = doc.sentence_at(qe) or doc.sentence_at(qe - 1)
         start = max(lo, first.start if first else qs)
+        # A quotation introduced by a colon ("Cruz continued:\n\n“...”") takes its cue from
+        # the sentence that ends with it, even across a paragraph break.
+        intro = re.search(r":[\s\u201c\u201d\"\u00ab]*$", doc.text[max(0, qs - 12):qs])
+        if intro is not None:
+            prev = doc.sentence_at(qs - len(intro.group(0)))
+            if prev is not None:
+                start = max(lo, min(start, prev.start))
         end = min(hi, last.end if last else qe)
         # Extend to the next sentence when it is a bare attribution ("Putin said.").
         nxt = doc.sentence_at(end + 1) if end + 1 < len(doc.text) else None
