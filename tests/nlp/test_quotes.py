@@ -1,10 +1,17 @@
+import pytest
+
+
 def test_direct_quote_split_by_its_cue_keeps_one_speaker(analyze):
     doc = analyze("Angela Merkel spoke in Berlin. \u201cWe will not give up on the talks,\u201d Merkel said, "
                   "\u201cand we expect an answer this week.\u201d")
     direct = [q for q in doc.quotes if q.kind == "direct"]
-    assert len(direct) == 2
-    assert {q.speaker.name for q in direct} == {"Angela Merkel"}
-    assert all(doc.text[q.start:q.end] == q.text for q in direct)
+    # One statement in two pieces: one quote covering both, with the pieces as its spans.
+    assert len(direct) == 1
+    quote = direct[0]
+    assert quote.speaker.name == "Angela Merkel" and quote.cue.text == "said"
+    assert [doc.text[s:e] for s, e in quote.spans] == ["We will not give up on the talks",
+                                                      "and we expect an answer this week."]
+    assert doc.text[quote.start:quote.end] == quote.text
 
 
 def test_pronoun_speaker_points_at_the_name(analyze):
@@ -31,6 +38,61 @@ def test_reported_speech_and_according_to(analyze):
 def test_odd_number_of_marks_never_raises(analyze):
     doc = analyze('He said "this has no end and it goes on and on\nNext paragraph " here "')
     assert all(doc.text[q.start:q.end] == q.text for q in doc.quotes)
+
+
+@pytest.mark.parametrize("open_mark,close_mark", [("\u201c", "\u201d"), ('"', '"'), ("\u00ab", "\u00bb")])
+def test_any_quotation_marks(analyze, open_mark, close_mark):
+    doc = analyze(f"Emmanuel Macron spoke. {open_mark}The sanctions will stay in place for now,{close_mark} Macron said.")
+    quote = next(q for q in doc.quotes if q.kind == "direct")
+    assert "sanctions will stay in place" in quote.text and quote.speaker.name == "Emmanuel Macron"
+
+
+def test_speaker_before_the_quote_and_colon_introductions(analyze):
+    doc = analyze("Ted Cruz spoke next. He said: \u201cThe questions in this debate were a disgrace.\u201d\n\n"
+                  "Cruz continued:\n\n\u201cNobody at home wants to watch a cage match tonight.\u201d")
+    quotes = [q for q in doc.quotes if q.kind == "direct"]
+    assert len(quotes) == 2 and all(q.speaker is not None and q.speaker.name == "Ted Cruz" for q in quotes)
+
+
+def test_quote_continued_across_paragraphs_keeps_its_speaker(analyze):
+    doc = analyze("Joe Biden spoke to reporters. \u201cWe are ready to negotiate on the bill today.\n\n"
+                  "\u201cBut we will not accept cuts to the programs that families rely on,\u201d he said.")
+    quotes = [q for q in doc.quotes if q.kind == "direct"]
+    assert len(quotes) == 2 and {q.speaker.name for q in quotes} == {"Joe Biden"}
+
+
+@pytest.mark.parametrize("sentence,content,speaker", [
+    ("Joe Biden warned that the talks could collapse within days.", "the talks could collapse", "Joe Biden"),
+    ("Boris Johnson told reporters the deal was done at last.", "the deal was done", "Boris Johnson"),
+    ("The rebels attacked the base, Olaf Scholz said, adding that the army had retreated.",
+     "the army had retreated", "Olaf Scholz"),
+    ("Angela Merkel denied that Germany would send more troops.", "Germany would send more troops", "Angela Merkel"),
+    ("Marco Rubio thinks that the party needs new leaders.", "the party needs new leaders", "Marco Rubio"),
+    ("Hillary Clinton declined to comment on the report.", "comment on the report", "Hillary Clinton"),
+    ("Donald Trump criticized the trade agreement with Mexico.", "the trade agreement with Mexico", "Donald Trump"),
+])
+def test_reported_speech_constructions(analyze, sentence, content, speaker):
+    doc = analyze(sentence)
+    quote = next(q for q in doc.quotes if content in q.text)
+    assert quote.kind == "indirect" and quote.speaker.name == speaker and quote.cue is not None
+
+
+def test_she_and_he_agree_with_their_antecedent(analyze):
+    doc = analyze("Hillary Clinton met Bernie Sanders in Iowa. \u201cWe agree on far more than we disagree,\u201d "
+                  "she said.")
+    quote = next(q for q in doc.quotes if q.kind == "direct")
+    assert quote.speaker.name == "Hillary Clinton"
+
+
+def test_first_person_outside_quotes_names_no_one(analyze):
+    doc = analyze("Joe Biden spoke on Monday. I think that the speech was too long for the audience.")
+    quote = next(q for q in doc.quotes if "speech was too long" in q.text)
+    assert quote.speaker.text == "I" and quote.speaker.name is None
+
+
+def test_titles_in_quotation_marks_are_not_quotes(analyze):
+    doc = analyze("She appeared on \u201cThe Nightly Show with Larry Wilmore\u201d on Monday.")
+    assert not [q for q in doc.quotes if q.kind == "direct"]
 
 
 from hypothesis import given, settings  # noqa: E402

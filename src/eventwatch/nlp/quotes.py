@@ -191,13 +191,22 @@ class QuotesStage(Stage):
                 # same paragraph: the same speaker.
                 raw.cue, raw.subject = raws[-1].cue, raws[-1].subject
             prev = raws[-1] if raws else None
-            if prev is not None and prev.kind == "direct" and raw.cue is not None and raw.cue is prev.cue and \
+            if prev is not None and prev.kind == "direct" and raw.cue is not None and prev.cue is not None and \
+                    raw.cue.i == prev.cue.i and \
                     _split_by_cue(text, prev, raw):
                 # "“A,” Putin said, “B.”": one statement in two pieces.
                 prev.pieces = (prev.pieces or [(prev.start, prev.end)]) + [(raw.start, raw.end)]
                 prev.end = raw.end
                 continue
             raws.append(raw)
+        # A quotation continued in the next paragraph (no closing mark, the next one reopens):
+        # its first paragraphs take the speaker of the last.
+        for i in range(len(raws) - 2, -1, -1):
+            a, b = raws[i], raws[i + 1]
+            if a.kind == "direct" and a.cue is None and a.subject is None and \
+                    (b.cue is not None or b.subject is not None) and \
+                    text[a.end:a.end + 1] in ("\n", "") and re.fullmatch(r"[\s\u201c\"\u00ab]*", text[a.end:b.start]):
+                a.cue, a.subject = b.cue, b.subject
         inside = [(s, e) for r in raws for s, e in (r.pieces or [(r.start, r.end)])]
         for tok in sdoc:
             raws.extend(self._reported(tok, text, inside))
