@@ -43,6 +43,14 @@ STANCE_VERBS = frozenset("""
 criticize criticise endorse support praise attack cite propose reject question defend oppose mention
 release announce deny blame accuse call describe slam blast mock condemn welcome dismiss back
 """.split())
+#: Verbs whose prepositional object is the attributed content ("called for a ban").
+PREPOSITION_VERBS = {
+    "call": {"for"}, "talk": {"about", "of"}, "speak": {"about", "of", "on"}, "refer": {"to"},
+    "ask": {"about", "for"}, "focus": {"on"}, "point": {"to"}, "complain": {"about", "of"},
+    "warn": {"about", "of", "against"}, "argue": {"for", "against"}, "vote": {"for", "against"},
+    "push": {"for"}, "lobby": {"for", "against"}, "advocate": {"for"}, "press": {"for"},
+    "comment": {"on"}, "insist": {"on"}, "hint": {"at"}, "boast": {"about", "of"}, "joke": {"about"},
+}
 ATTRIBUTION_VERBS = SPEECH_VERBS | THOUGHT_VERBS | INFINITIVE_VERBS | STANCE_VERBS
 _OPEN, _CLOSE = "\u201c\u201e\u00ab", "\u201d\u00bb"
 _SINGLE = re.compile(r"(?<!\w)\u2018([^\u2018\u2019\n]+?)\u2019(?!\w)")
@@ -248,6 +256,7 @@ class QuotesStage(Stage):
         content = None
         subject = None
         lemma = tok.lemma_.lower()
+        comps: list[Token] = []
         if tok.pos_ == "VERB" and lemma in ATTRIBUTION_VERBS:
             # What is said, thought or wanted: a clause ("said (that) ..."), an infinitive
             # ("declined to comment", "wants to win") or, for verbs of stance, their object
@@ -255,10 +264,14 @@ class QuotesStage(Stage):
             comps = [c for c in tok.children if c.dep_ == "ccomp"] or \
                 [c for c in tok.children if c.dep_ == "xcomp" and lemma in INFINITIVE_VERBS] or \
                 [c for c in tok.children if c.dep_ == "dobj" and lemma in STANCE_VERBS]
-            if comps:
-                comp = comps[0]
-                content = (comp.left_edge.idx, comp.right_edge.idx + len(comp.right_edge.text))
-                subject = _subject(tok)
+        if tok.pos_ == "VERB" and not comps and lemma in PREPOSITION_VERBS:
+            # "called for a ban", "talked about the economy", "warned of a recession".
+            comps = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in PREPOSITION_VERBS[lemma]
+                     for g in c.children if g.dep_ in ("pobj", "pcomp")]
+        if comps:
+            comp = comps[0]
+            content = (comp.left_edge.idx, comp.right_edge.idx + len(comp.right_edge.text))
+            subject = _subject(tok)
         elif (pobj := _according_to(tok)) is not None:
             clause = tok.head
             toks = [t for t in clause.subtree if not (tok.left_edge.i <= t.i <= tok.right_edge.i)]
