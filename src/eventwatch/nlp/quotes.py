@@ -282,7 +282,7 @@ class QuotesStage(Stage):
         if content is None or subject is None:
             return []
         s, e = _trim(text, *content)
-        if _words(text[s:e]) < 3:
+        if _words(text[s:e]) < 1:
             return []
         overlap = sum(max(0, min(e, qe) - max(s, qs)) for qs, qe in inside)
         if overlap >= (e - s) * 0.5:
