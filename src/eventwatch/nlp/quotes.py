@@ -37,11 +37,13 @@ consider doubt realize realise understand guess figure bet worry assume indicate
 #: Verbs whose infinitive is the attributed content ("declined to comment").
 INFINITIVE_VERBS = frozenset("""
 want decline refuse expect plan hope seek promise vow threaten urge agree offer pledge intend
+seem appear prefer encourage
 """.split())
 #: Verbs of stance whose object is the attributed content ("criticized the plan").
 STANCE_VERBS = frozenset("""
 criticize criticise endorse support praise attack cite propose reject question defend oppose mention
 release announce deny blame accuse call describe slam blast mock condemn welcome dismiss back
+discuss prefer thank name list express tweet recommend favor favour applaud ridicule decry
 """.split())
 #: Verbs whose prepositional object is the attributed content ("called for a ban").
 PREPOSITION_VERBS = {
