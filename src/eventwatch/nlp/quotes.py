@@ -215,7 +215,8 @@ class QuotesStage(Stage):
             a, b = raws[i], raws[i + 1]
             if a.kind == "direct" and a.cue is None and a.subject is None and \
                     (b.cue is not None or b.subject is not None) and \
-                    text[a.end:a.end + 1] in ("\n", "") and re.fullmatch(r"[\s\u201c\"\u00ab]*", text[a.end:b.start]):
+                    re.fullmatch(r"[\s\u201c\u201d\"\u00ab\u00bb.,]*", text[a.end:b.start]) and "\n" in text[a.end:b.start]:
+                # ... and a quotation alone in its paragraph, before one by a named speaker.
                 a.cue, a.subject = b.cue, b.subject
         inside = [(s, e) for r in raws for s, e in (r.pieces or [(r.start, r.end)])]
         for tok in sdoc:
@@ -238,7 +239,9 @@ class QuotesStage(Stage):
         end = min(hi, last.end if last else qe)
         # Extend to the next sentence when it is a bare attribution ("Putin said.").
         nxt = doc.sentence_at(end + 1) if end + 1 < len(doc.text) else None
-        if nxt is not None and _words(doc.text[nxt.start:nxt.end]) <= 6:
+        if nxt is not None and (_words(doc.text[nxt.start:nxt.end]) <= 6 or
+                                re.match(r"[\s\u201d\"]*[a-z]", doc.text[nxt.start:nxt.end])):
+            # "... he urged them, as he explained ..." cut off as a sentence of its own.
             end = min(hi, nxt.end)
         window = char_span(sdoc, start, end)
         if window is None:
@@ -247,8 +250,12 @@ class QuotesStage(Stage):
         for tok in window:
             if qs <= tok.idx < qe:
                 continue
-            if tok.lemma_.lower() in SPEECH_VERBS and tok.pos_ in ("VERB", "AUX") and _subject(tok) is not None \
+            governs = tok.idx < qs <= tok.right_edge.idx + len(tok.right_edge.text)
+            if (tok.lemma_.lower() in SPEECH_VERBS or governs and tok.lemma_.lower() in ATTRIBUTION_VERBS) \
+                    and tok.pos_ in ("VERB", "AUX") and _subject(tok) is not None \
                     or _according_to(tok) is not None:
+                # A verb of stance counts when the quotation is part of what it governs
+                # ("called the show “the conservative news show of record”").
                 dist = qs - tok.idx if tok.idx < qs else tok.idx - qe
                 if best_dist is None or dist < best_dist:
                     best, best_dist = tok, dist
