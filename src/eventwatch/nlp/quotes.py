@@ -16,6 +16,7 @@ from spacy.tokens import Token
 
 from ..document import Document, Quote, Speaker
 from ..pipeline import Stage, stage
+from .gender import gender
 from .refer import PRONOUNS, entity_at, referent
 from .spans import char_span, phrase
 from .text import parse
@@ -221,7 +222,13 @@ class QuotesStage(Stage):
         inside = [(s, e) for r in raws for s, e in (r.pieces or [(r.start, r.end)])]
         for tok in sdoc:
             raws.extend(self._reported(tok, text, inside))
-        doc.quotes = [self._build(doc, r) for r in sorted(raws, key=lambda r: r.start)]
+        doc.quotes = []
+        last: tuple[int, Speaker] | None = None  # the latest named speaker, and where
+        for r in sorted(raws, key=lambda r: r.start):
+            quote = self._build(doc, r, last)
+            if quote.speaker is not None and quote.speaker.entity is not None:
+                last = (r.start, quote.speaker)
+            doc.quotes.append(quote)
         return doc
 
     def _cue_near(self, sdoc, doc: Document, qs: int, qe: int, lo: int, hi: int) -> Token | None:
@@ -298,7 +305,7 @@ class QuotesStage(Stage):
             return []
         return [_Raw(s, e, "mixed" if overlap else "indirect", tok, subject)]
 
-    def _build(self, doc: Document, raw: _Raw) -> Quote:
+    def _build(self, doc: Document, raw: _Raw, last: tuple[int, Speaker] | None = None) -> Quote:
         quote = Quote.of(doc.text, raw.start, raw.end, kind=raw.kind)
         if raw.pieces:
             quote.spans = [[s, e] for s, e in raw.pieces]
@@ -308,15 +315,27 @@ class QuotesStage(Stage):
                 cue_end += len(" to") if doc.text[cue_end:cue_end + 3] == " to" else 0
             quote.cue = doc.span(raw.cue.idx, cue_end)
         if raw.subject is not None:
-            quote.speaker = speaker_of(doc, raw.subject)
+            quote.speaker = speaker_of(doc, raw.subject, last)
         return quote
 
 
 _FIRST_AND_SECOND = frozenset({"i", "we", "me", "us", "you"})
 
 
-def speaker_of(doc: Document, subject: Token) -> Speaker:
-    """The speaker for a subject token: its entity, or for a pronoun the entity it stands for."""
+#: How far back (characters) the latest speaker stays the likely "he" or "she" of a quote.
+_SPEAKER_REACH = 200
+
+
+def speaker_of(doc: Document, subject: Token, last: tuple[int, Speaker] | None = None) -> Speaker:
+    """The speaker for a subject token: its entity, or for a pronoun the entity it stands for:
+    the latest named speaker close before, when its gender agrees ("Cruz said ... He added"),
+    else the pronoun's antecedent."""
+    if last is not None and subject.lower_ in ("he", "she") and subject.idx - last[0] <= _SPEAKER_REACH:
+        ent = next((e for e in doc.entities if e.id == last[1].entity), None)
+        if ent is not None and ent.type == "PERSON" and \
+                gender(doc, ent) in (None, {"he": "m", "she": "f"}[subject.lower_]):
+            sp = last[1]
+            return Speaker.of(doc.text, sp.start, sp.end, entity=sp.entity, name=sp.name)
     if subject.lower_ in _FIRST_AND_SECOND:
         # "I", "we", "you" outside a quotation: the writer or the reader, no one named.
         return Speaker.of(doc.text, subject.idx, subject.idx + len(subject.text), name=None)
