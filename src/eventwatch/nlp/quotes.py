@@ -278,8 +278,9 @@ class QuotesStage(Stage):
             # ("declined to comment", "wants to win") or, for verbs of stance, their object
             # ("criticized the plan", "endorsed Clinton").
             comps = [c for c in tok.children if c.dep_ == "ccomp"] or \
-                [c for c in tok.children if c.dep_ == "xcomp" and lemma in INFINITIVE_VERBS] or \
-                [c for c in tok.children if c.dep_ == "dobj" and lemma in STANCE_VERBS]
+                [c for c in tok.children if c.dep_ == "xcomp" and lemma in INFINITIVE_VERBS | {"tell", "ask"}] or \
+                [c for c in tok.children if c.dep_ == "dobj" and (lemma in STANCE_VERBS or
+                                                                  lemma in ("say", "tell", "ask", "write", "tweet"))]
         if tok.pos_ == "VERB" and not comps and lemma in PREPOSITION_VERBS:
             # "called for a ban", "talked about the economy", "warned of a recession".
             comps = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in PREPOSITION_VERBS[lemma]
@@ -295,8 +296,9 @@ class QuotesStage(Stage):
             if toks:
                 content = (toks[0].idx, toks[-1].idx + len(toks[-1].text))
                 subject = pobj
-        if content is None or subject is None:
-            return []
+        passive = subject is None and any(c.dep_ == "nsubjpass" for c in tok.children)
+        if content is None or (subject is None and not passive):
+            return []  # ("we are being told that ...": said by someone unnamed)
         s, e = _trim(text, *content)
         if _words(text[s:e]) < 1:
             return []
