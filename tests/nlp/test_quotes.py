@@ -111,3 +111,9 @@ def test_any_mix_of_marks_and_cues_gives_valid_quotes(analyze, pieces, ending):
         assert doc.text[q.start:q.end] == q.text
         for part in (q.cue, q.speaker):
             assert part is None or doc.text[part.start:part.end] == part.text
+
+
+def test_headline_attributions(analyze):
+    doc = analyze("Campaign notes.\n\nDonald Trump: We will build the wall and Mexico will pay\n\nMore later.")
+    quote = next(q for q in doc.quotes if "build the wall" in q.text)
+    assert quote.speaker.name == "Donald Trump" and quote.cue.text == ":"

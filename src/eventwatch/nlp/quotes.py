@@ -90,6 +90,7 @@ def quoted_regions(text: str) -> list[tuple[int, int]]:
     return sorted(out)
 
 
+_HEADLINE = re.compile(r"(?m)^[ \t]*([A-Z][^\n:]{1,60}?):[ \t]+([^\n]{8,})$")
 _SMALL_WORDS = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "is", "from"}
 
 
@@ -222,6 +223,7 @@ class QuotesStage(Stage):
         inside = [(s, e) for r in raws for s, e in (r.pieces or [(r.start, r.end)])]
         for tok in sdoc:
             raws.extend(self._reported(tok, text, inside))
+        raws.extend(self._headlines(doc, sdoc, [(r.start, r.end) for r in raws]))
         doc.quotes = []
         last: tuple[int, Speaker] | None = None  # the latest named speaker, and where
         for r in sorted(raws, key=lambda r: r.start):
@@ -306,6 +308,26 @@ class QuotesStage(Stage):
         if overlap >= (e - s) * 0.5:
             return []
         return [_Raw(s, e, "mixed" if overlap else "indirect", tok, subject)]
+
+    def _headlines(self, doc: Document, sdoc, taken: list[tuple[int, int]]) -> list[_Raw]:
+        """Headline-style attributions: "Trump: We Will Build the Wall", "Wash Post Fact-Check:
+        If Obama Says It, It's True" -- a name, a colon, and what it says."""
+        out = []
+        for m in _HEADLINE.finditer(doc.text):
+            ns, ne = m.span(1)
+            cs, ce = _trim(doc.text, *m.span(2))
+            if _words(doc.text[cs:ce]) < 3 or any(s < ce and cs < e for s, e in taken):
+                continue
+            found = entity_at(doc, ne - 1, ne)
+            if found is None or found[0].type not in ("PERSON", "ORG", "GPE", "NORP") or found[1].end < ne - 1:
+                continue
+            head = char_span(sdoc, found[1].start, found[1].end)
+            if head is None:
+                continue
+            colon = m.end(1)
+            out.append(_Raw(cs, ce, "indirect", sdoc.char_span(colon, colon + 1, alignment_mode="expand")[0]
+                            if sdoc.char_span(colon, colon + 1, alignment_mode="expand") else None, head.root))
+        return out
 
     def _build(self, doc: Document, raw: _Raw, last: tuple[int, Speaker] | None = None) -> Quote:
         quote = Quote.of(doc.text, raw.start, raw.end, kind=raw.kind)
