@@ -42,8 +42,8 @@ seem appear prefer encourage
 """.split())
 #: Verbs of stance whose object is the attributed content ("criticized the plan").
 STANCE_VERBS = frozenset("""
-criticize criticise endorse support praise attack cite propose reject question defend oppose mention
-release announce deny blame accuse call describe slam blast mock condemn welcome dismiss back
+criticize criticise endorse support praise cite propose reject question defend oppose mention
+release announce deny blame accuse call describe slam mock condemn welcome dismiss back
 discuss prefer thank name list express tweet recommend favor favour applaud ridicule decry
 """.split())
 #: Verbs whose prepositional object is the attributed content ("called for a ban").
@@ -289,7 +289,13 @@ class QuotesStage(Stage):
                      for g in c.children if g.dep_ in ("pobj", "pcomp")]
         if comps:
             comp = comps[0]
-            content = (comp.left_edge.idx, comp.right_edge.idx + len(comp.right_edge.text))
+            last = comp.right_edge
+            if comp.dep_ == "dobj":
+                # "accused Rwanda of backing the rebels", "thanked him for his work".
+                for prep in tok.children:
+                    if prep.dep_ == "prep" and prep.lower_ in ("of", "for", "as") and prep.i > comp.i:
+                        last = max(last, prep.right_edge, key=lambda t: t.i)
+            content = (comp.left_edge.idx, last.idx + len(last.text))
             subject = _subject(tok)
         elif (pobj := _according_to(tok)) is not None:
             clause = tok.head
