@@ -24,7 +24,6 @@ countrystatecity's data is ODbL 1.0.
 from __future__ import annotations
 
 import json
-import math
 import sqlite3
 import sys
 from collections import defaultdict
@@ -93,7 +92,7 @@ def build(out: Path = OUT) -> dict[str, int]:
         subs[i] = {"gid": int(gid), "name": name, "iso": iso, "level": int(level or 1),
                    "parent": int(parent) if parent else None, "cc": country_cc.get(int(country), ""),
                    "aliases": [a for a in alts.split("|") if a] if alts else [],
-                   "pop": 0, "wsum": 0.0, "wlat": 0.0, "wlon": 0.0}
+                   "pop": 0, "towns": 0, "lat_sum": 0.0, "lon_sum": 0.0}
 
     alt_names = _city_alternate_names()
     place_rows, alias_rows = [], set()
@@ -104,13 +103,13 @@ def build(out: Path = OUT) -> dict[str, int]:
             sub = subs.get(sid)
             if sub is None:
                 continue
-            weight = 1.0  # every town alike: the mean then lies near the division's middle
+            # Every town alike: their mean point lies near the division's middle.
             sub["pop"] += pop
             if pop > sub.get("big", 0):
                 sub["big"], sub["big_point"] = pop, (la, lo)
-            sub["wsum"] += weight
-            sub["wlat"] += weight * la
-            sub["wlon"] += weight * lo
+            sub["towns"] += 1
+            sub["lat_sum"] += la
+            sub["lon_sum"] += lo
             if sub["level"] == 1:
                 a1 = sub["gid"]
             elif sub["level"] == 2 and a2 is None:
@@ -129,8 +128,8 @@ def build(out: Path = OUT) -> dict[str, int]:
         if point is not None and sub.get("big", 0) >= 500_000 and \
                 abs(point[0] - sub["big_point"][0]) + abs(point[1] - sub["big_point"][1]) < 0.5:
             point = None  # a state put at its biggest city (New York): take the middle of its towns
-        if point is None and sub["wsum"]:
-            point = (sub["wlat"] / sub["wsum"], sub["wlon"] / sub["wsum"])
+        if point is None and sub["towns"]:
+            point = (sub["lat_sum"] / sub["towns"], sub["lon_sum"] / sub["towns"])
         a1 = None
         if sub["level"] == 2 and sub["parent"] in subs:
             a1 = subs[sub["parent"]]["gid"]

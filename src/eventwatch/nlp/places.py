@@ -29,8 +29,6 @@ from ..pipeline import Stage, stage
 from .spans import token_at
 from .text import parse
 
-PLACE_TYPES = ("GPE", "LOC", "FAC")
-
 #: AP-style and postal abbreviations of US states, as written after a city ("Athens, Ga.").
 US_STATES = {
     "ala": "Alabama", "al": "Alabama", "alaska": "Alaska", "ak": "Alaska", "ariz": "Arizona", "az": "Arizona",
@@ -92,7 +90,7 @@ class Resolver:
         name = re.sub(r"^(?:the|The)\s+", "", name.strip())
         if name in ("L.A.", "LA"):
             name = "Los Angeles"
-        state = US_STATES.get(name.lower().replace(".", "").replace(" ", "")) if "." in name or name.isupper() else None
+        state = _state(name) if "." in name or name.isupper() else None
         if state:
             name = state  # "Ga.", "W.Va.", "S.C."
         found = self._candidates(name)
@@ -120,7 +118,7 @@ class Resolver:
                 seen.add(entry.geonameid)
         if self.gaz is not None and not feature:
             for e in self.gaz.lookup(name):
-                if e.gid in seen or (e.kind == "admin2" and countries.name_key(e.name) != countries.name_key(name)):
+                if e.gid in seen or (e.kind == "admin2" and countries.name_key(e.name) != key):
                     continue  # a county by its full name only: "Brown" is a surname before "Brown County"
                 lat, lon = e.lat, e.lon
                 if lat is None and e.admin1 is not None:
@@ -150,7 +148,7 @@ class Resolver:
         words = m.group(1).split()
         for n in range(len(words), 0, -1):
             phrase = " ".join(words[:n])
-            state = US_STATES.get(phrase.lower().replace(".", "").replace(" ", ""))
+            state = _state(phrase)
             found = [c for c in self.candidates(state or phrase) if c.kind in ("admin1", "country")]
             if state and "." in phrase or (state and phrase.isupper()):
                 found = [c for c in found if c.kind == "admin1" and c.country == "USA"]
@@ -229,8 +227,8 @@ def resolve_all(mentions: list[_Mention]) -> list[tuple[Candidate | None, float]
             s += 4.0 * countries_seen[c.country] / total + _VOTE_WEIGHT * soft.get(c.country, 0.0)
         if c.admin1 and c.kind != "admin1":
             s += 5.0 * admin1_seen[c.admin1] / total1
-        if c.kind in ("city", "admin2") and anchors:
-            near = min(_km(c, a) for a in anchors if a is not c)  if len(anchors) > 1 or anchors[0] is not c else 20000
+        if c.kind in ("city", "admin2"):
+            near = min((_km(c, a) for a in anchors if a is not c), default=20000.0)
             s += 2.0 if near < 100 else 1.0 if near < 400 else 0.0
         return s
 
@@ -447,7 +445,7 @@ class PlacesStage(Stage):
             s, e = run.start(), run.end()
             if any(a < e and s < b for a, b in covered):
                 continue
-            name = re.sub(r"(?:['’]s?|[.,])+$", "", run.group(0))
+            name = _bare(run.group(0))
             if len(name) < 4 or name.lower() in _GENERIC or name.isupper():
                 continue
             tok = token_at(sdoc, s)
@@ -461,19 +459,14 @@ class PlacesStage(Stage):
 
     def _names(self, text: str, start: int, end: int) -> list[_Mention]:
         """A GPE/LOC span as place mentions: "Atlanta, Georgia" is two, the first qualified."""
-        span = text[start:end]
-        parts = [(m.start() + start, m.end() + start) for m in re.finditer(r"[^,]+", span)]
-        parts = [(s + len(text[s:e]) - len(text[s:e].lstrip()), e - (len(text[s:e]) - len(text[s:e].rstrip())))
-                 for s, e in parts]
         out = []
-        for i, (s, e) in enumerate(parts):
-            if e <= s:
-                continue
+        for part in _COMMA_PART.finditer(text, start, end):
+            s, e = part.span()
             qualifier = self.resolver.qualifier(text, e)
             cands = self.resolver.candidates(text[s:e])
             if not cands and not _FEATURE.search(text[s:e]):
                 # "Henderson County Jail", "Port of Los Angeles": the place inside, if any.
-                inner = [m for m in self._inside(text, s, e, "FAC") if not m.weak or m.candidates]
+                inner = self._inside(text, s, e, "FAC")
                 if inner:
                     for m in inner:
                         m.weak = False
@@ -501,7 +494,7 @@ class PlacesStage(Stage):
             while i < len(words):
                 for j in range(min(len(words), i + 3), i, -1):
                     s, e = start + run.start() + words[i].start(), start + run.start() + words[j - 1].end()
-                    name = re.sub(r"(?:['’]s?|[.,])+$", "", text[s:e])
+                    name = _bare(text[s:e])
                     e = s + len(name)
                     if j == i + 1 and name:
                         demonym = self._demonym(s, e, name, weak=True)  # "American" in "American Legion"
@@ -535,8 +528,19 @@ _GENERIC = {"center", "centre", "central", "city", "town", "village", "county", 
             "war", "marine", "congress", "superior", "christmas", "easter", "english", "senate", "house",
             "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
             "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+_COMMA_PART = re.compile(r"[^,\s](?:[^,]*[^,\s])?")
 _DATELINE = re.compile(r"\s*([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})(?=,| \(| ?[-—–]{1,2} )")
 _CAPITALISED = re.compile(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*")
+
+
+def _state(name: str) -> str | None:
+    """The US state an abbreviation stands for ("Ga." -> Georgia, "W. Va." -> West Virginia)."""
+    return US_STATES.get(name.lower().replace(".", "").replace(" ", ""))
+
+
+def _bare(name: str) -> str:
+    """A name without a trailing possessive or punctuation ("Gainesville’s" -> "Gainesville")."""
+    return re.sub(r"(?:['’]s?|[.,])+$", "", name)
 
 
 def _kind(c: Candidate) -> str:

@@ -104,14 +104,20 @@ def _title(content: str) -> bool:
     return bool(big) and all(w[0].isupper() or w[0].isdigit() for w in big)
 
 
+_COLON_BEFORE = re.compile(r":[\s\u201c\u201d\"\u00ab]*$")
+
+
+def _introducing_sentence(doc: Document, qs: int):
+    """The sentence that ends with a colon right before a quotation at ``qs``, if any."""
+    intro = _COLON_BEFORE.search(doc.text, max(0, qs - 12), qs)
+    return doc.sentence_at(intro.start()) if intro is not None else None
+
+
 def _introducer(sdoc, doc: Document, qs: int) -> Token | None:
     """Who introduces a quotation with a colon and no verb of saying ("Kerry’s word:",
     "Breitbart’s Joel Pollak, after the FBI left the scene:"): the sentence's subject, else
     its first name."""
-    intro = re.search(r":[\s\u201c\u201d\"\u00ab]*$", doc.text[max(0, qs - 12):qs])
-    if intro is None:
-        return None
-    sent = doc.sentence_at(qs - len(intro.group(0)))
+    sent = _introducing_sentence(doc, qs)
     span = char_span(sdoc, sent.start, sent.end) if sent is not None else None
     if span is None:
         return None
@@ -240,11 +246,9 @@ class QuotesStage(Stage):
         start = max(lo, first.start if first else qs)
         # A quotation introduced by a colon ("Cruz continued:\n\n“...”") takes its cue from
         # the sentence that ends with it, even across a paragraph break.
-        intro = re.search(r":[\s\u201c\u201d\"\u00ab]*$", doc.text[max(0, qs - 12):qs])
+        intro = _introducing_sentence(doc, qs)
         if intro is not None:
-            prev = doc.sentence_at(qs - len(intro.group(0)))
-            if prev is not None:
-                start = max(lo, min(start, prev.start))
+            start = max(lo, min(start, intro.start))
         end = min(hi, last.end if last else qe)
         # Extend to the next sentence when it is a bare attribution ("Putin said.").
         nxt = doc.sentence_at(end + 1) if end + 1 < len(doc.text) else None
@@ -330,9 +334,8 @@ class QuotesStage(Stage):
             head = char_span(sdoc, found[1].start, found[1].end)
             if head is None:
                 continue
-            colon = m.end(1)
-            out.append(_Raw(cs, ce, "indirect", sdoc.char_span(colon, colon + 1, alignment_mode="expand")[0]
-                            if sdoc.char_span(colon, colon + 1, alignment_mode="expand") else None, head.root))
+            colon = sdoc.char_span(m.end(1), m.end(1) + 1, alignment_mode="expand")
+            out.append(_Raw(cs, ce, "indirect", colon[0] if colon else None, head.root))
         return out
 
     def _build(self, doc: Document, raw: _Raw, last: tuple[int, Speaker] | None = None) -> Quote:

@@ -136,6 +136,18 @@ _WEEKDAY_WORD = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
 _UNIT_WORD = re.compile(r"(?i)(?<![a-z])(?:year|month|week|day|decade|centur|hour|minute|second)")
 
 
+def _week(d: dt.date) -> str:
+    """The ISO week of a day: "2021-W41"."""
+    y, w, _ = d.isocalendar()
+    return f"{y}-W{w:02d}"
+
+
+def _month_of(year: int, month: int, shift: int) -> str:
+    """The month ``shift`` months from year-month: "2020-12" for (2021, 1, -1)."""
+    months = year * 12 + month - 1 + shift
+    return f"{months // 12}-{months % 12 + 1:02d}"
+
+
 def _iso(d: dt.date | None, fmt: str = "%Y-%m-%d", placeholder: str = "XXXX-XX-XX") -> str:
     return d.strftime(fmt) if d is not None else placeholder
 
@@ -237,7 +249,7 @@ def _month(m, anchor, tense):
     mod = (m.group("mmod") or "").lower()
     if len(word) < 3 or (word == "may" and not (m.group("pre") or mod)):
         return None
-    if word in _ABBREVIATED and not text_after(m, "month").startswith("."):
+    if word in _ABBREVIATED and not _text_after(m, "month").startswith("."):
         return None  # "Jan Kavan", "Sept" in a name: an abbreviation needs its full stop
     month = MONTHS[word[:3]]
     if mod in ("last", "next", "this") and anchor.published is not None:
@@ -252,7 +264,7 @@ def _month(m, anchor, tense):
 _ABBREVIATED = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 
 
-def text_after(m: re.Match[str], group: str) -> str:
+def _text_after(m: re.Match[str], group: str) -> str:
     return m.string[m.end(group):m.end(group) + 1]
 
 
@@ -317,16 +329,13 @@ def _relative_period(m, anchor, tense):
         d = p + dt.timedelta(weeks=step)
         if mod == "past":
             return "DURATION", "P1W"
-        y, w, _ = d.isocalendar()
-        return "DATE", f"{y}-W{w:02d}"
+        return "DATE", _week(d)
     if unit == "month":
         if p is None:
             return "DATE", "XXXX-XX"
         if mod == "past":
             return "DURATION", "P1M"
-        month = p.month + step
-        year = p.year + (month - 1) // 12
-        return "DATE", f"{year}-{(month - 1) % 12 + 1:02d}"
+        return "DATE", _month_of(p.year, p.month, step)
     if unit == "year":
         if p is None:
             return "DATE", "XXXX"
@@ -349,12 +358,9 @@ def _ago(m, anchor, tense):
     if unit == "day":
         return "DATE", _iso(p - dt.timedelta(days=n))
     if unit == "week":
-        y, w, _ = (p - dt.timedelta(weeks=n)).isocalendar()
-        return "DATE", f"{y}-W{w:02d}"
+        return "DATE", _week(p - dt.timedelta(weeks=n))
     if unit == "month":
-        month = p.month - n
-        year = p.year + (month - 1) // 12
-        return "DATE", f"{year}-{(month - 1) % 12 + 1:02d}"
+        return "DATE", _month_of(p.year, p.month, -n)
     if unit == "year":
         return "DATE", str(p.year - n)
     return "DATE", "PAST_REF"
@@ -527,8 +533,7 @@ def _reporting_period(m, anchor, tense):
     if rp == "weekend":
         saturday = p - dt.timedelta(days=(p.weekday() - 5) % 7) if tense <= 0 else \
             p + dt.timedelta(days=(5 - p.weekday()) % 7)
-        y, w, _ = saturday.isocalendar()
-        return "DATE", f"{y}-W{w:02d}-WE"
+        return "DATE", _week(saturday) + "-WE"
     if rp.endswith("year") and not rp.startswith("year"):
         return "DATE", str(p.year)
     current = (p.month - 1) // 3 + 1
@@ -648,8 +653,7 @@ def _holiday(m, anchor, tense):
             year = nearest
     day = rule(int(year))
     if m.group("hweek"):
-        y, w, _ = day.isocalendar()
-        return "DATE", f"{y}-W{w:02d}"
+        return "DATE", _week(day)
     return "DATE", day.isoformat()
 
 
@@ -663,8 +667,7 @@ def _period_end(m, anchor, tense):
         return "DATE", _iso(p, "%Y-%m", "XXXX-XX")
     if p is None:
         return "DATE", "XXXX-WXX"
-    y, w, _ = p.isocalendar()
-    return "DATE", f"{y}-W{w:02d}"
+    return "DATE", _week(p)
 
 
 _DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
@@ -800,9 +803,8 @@ def _is_time(text: str, start: int, end: int) -> bool:
     before, after = text[max(0, start - 40):start], text[end:end + 40]
     low = phrase.lower()
     words = phrase.split()
-    if not re.search(_HOLIDAY, phrase, re.IGNORECASE) and any(
-            w[:1].isupper() and w.lower().strip(",.") in _LOWERCASE_WORDS and (i or not _SENTENCE_START.search(before))
-            for i, w in enumerate(words)):
+    if any(w[:1].isupper() and w.lower().strip(",.") in _LOWERCASE_WORDS and (i or not _SENTENCE_START.search(before))
+           for i, w in enumerate(words)) and not re.search(_HOLIDAY, phrase, re.IGNORECASE):
         return False  # a capital where the word takes none: a name ("ABC's This Week", "60 Minutes")
     if re.fullmatch(r"(?i)[a-z]+", phrase) and phrase[:1].isupper() and _NAME_AFTER.match(after) and \
             low in MONTHS:
@@ -826,11 +828,13 @@ def _reference_years(text: str, found: list[tuple[int, int, str, str]],
     """Comparisons a year back take the granularity of the time they compare with.
 
     "Third-quarter profit rose ... from a year ago" means the third quarter of the year
-    before; "Sales were $2 billion in the quarter ended Sept. 30, up from $1.8 billion a year
-    earlier" means the 30th of September a year before. The reference time is the last
-    expression before the comparison in the same paragraph; "last year" takes a quarter only
-    from its own sentence, since it usually means the whole year. The quarters named "the
-    quarter" or "the year-ago period" are resolved against the quarter the text names."""
+    before; "net was $2 million on Aug. 12, up from $1.8 million a year earlier" means the
+    12th of August a year before. The reference time is the last expression before the
+    comparison, at most ``_REFERENCE_REACH`` characters back (`_year_before`); "last year"
+    takes a quarter only from its own sentence, since it usually means the whole year.
+    "the quarter", "the year-ago period" and "the 1988 period" are resolved against the
+    quarter the text names; "that year", "the following month" (``REF:`` placeholders)
+    against the last date it names (`_resolve_reference`)."""
     out: list[tuple[int, int, str, str]] = []
     for start, end, ttype, value in found:
         phrase = text[start:end].lower()
@@ -903,13 +907,11 @@ def _resolve_reference(value: str, earlier: list[tuple[int, int, str, str]], anc
     if unit == "month":
         if order.index(grain) > order.index("month"):
             return f"{ref.year}-XX"
-        months = ref.year * 12 + ref.month - 1 + shift
-        return f"{months // 12}-{months % 12 + 1:02d}"
+        return _month_of(ref.year, ref.month, shift)
     if grain != "day":
         return f"{ref.year}-{ref.month:02d}-XX" if grain == "month" else f"{ref.year}-XX-XX"
     if unit == "week":
-        y, w, _ = (ref + dt.timedelta(weeks=shift)).isocalendar()
-        return f"{y}-W{w:02d}"
+        return _week(ref + dt.timedelta(weeks=shift))
     return (ref + dt.timedelta(days=shift)).isoformat()
 
 
