@@ -58,7 +58,38 @@ def test_quote_continued_across_paragraphs_keeps_its_speaker(analyze):
     doc = analyze("Joe Biden spoke to reporters. \u201cWe are ready to negotiate on the bill today.\n\n"
                   "\u201cBut we will not accept cuts to the programs that families rely on,\u201d he said.")
     quotes = [q for q in doc.quotes if q.kind == "direct"]
-    assert len(quotes) == 2 and {q.speaker.name for q in quotes} == {"Joe Biden"}
+    # One statement in two paragraphs: one quote, its pieces the two paragraphs.
+    assert len(quotes) == 1 and quotes[0].speaker.name == "Joe Biden"
+    assert [doc.text[s:e] for s, e in quotes[0].spans] == [
+        "We are ready to negotiate on the bill today.",
+        "But we will not accept cuts to the programs that families rely on"]
+
+
+def test_quote_continued_after_its_cue_is_one_statement(analyze):
+    doc = analyze("Joe Biden spoke in Ohio. \u201cThis is a worldwide fight,\u201d he said. "
+                  "\u201cAmerica must lead it and our allies will follow.\u201d\n\nThe crowd cheered.")
+    quotes = [q for q in doc.quotes if q.kind == "direct"]
+    assert len(quotes) == 1 and quotes[0].speaker.name == "Joe Biden"
+    assert len(quotes[0].spans) == 2 and quotes[0].cue.text == "said"
+
+
+def test_short_statement_is_a_quote_but_a_short_scare_quote_is_not(analyze):
+    doc = analyze("Donald Trump called waterboarding \u201cpeanuts,\u201d and moved on. "
+                  "\u201cIt\u2019s fine,\u201d Trump said of the practice.")
+    quotes = [doc.text[q.start:q.end] for q in doc.quotes if q.kind == "direct"]
+    assert quotes == ["It\u2019s fine"]
+    assert next(q for q in doc.quotes if q.kind == "direct").speaker.name == "Donald Trump"
+
+
+def test_he_is_the_last_speaker_not_a_name_inside_the_quotation(analyze):
+    doc = analyze("Brent Bozell runs the Media Research Center. \u201cTed Cruz is the best candidate we have "
+                  "had in years,\u201d Bozell says.\n\n\u201cIt is the party that has disdain for "
+                  "conservatives,\u201d he adds.")
+    quotes = [q for q in doc.quotes if q.kind == "direct"]
+    assert len(quotes) == 2
+    first, second = (q.speaker for q in quotes)
+    assert first.name.endswith("Bozell") and doc.text[first.start:first.end] == "Bozell"
+    assert (second.name, second.start) == (first.name, first.start)
 
 
 @pytest.mark.parametrize("sentence,content,speaker", [
@@ -70,6 +101,9 @@ def test_quote_continued_across_paragraphs_keeps_its_speaker(analyze):
     ("Marco Rubio thinks that the party needs new leaders.", "the party needs new leaders", "Marco Rubio"),
     ("Hillary Clinton declined to comment on the report.", "comment on the report", "Hillary Clinton"),
     ("Donald Trump criticized the trade agreement with Mexico.", "the trade agreement with Mexico", "Donald Trump"),
+    # Cues beyond the verb lexicons, learned from an annotated corpus (kb.cues).
+    ("Bernie Sanders touted his plan for free college tuition.", "his plan for free college tuition",
+     "Bernie Sanders"),
 ])
 def test_reported_speech_constructions(analyze, sentence, content, speaker):
     doc = analyze(sentence)

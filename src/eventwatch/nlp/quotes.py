@@ -15,13 +15,17 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from ..document import Document, Quote, Speaker
+from ..kb.cues import content_span, patterns as cue_patterns, precision as cue_precision
 from ..pipeline import Stage, stage
 from .gender import gender
 from .refer import PRONOUNS, entity_at, referent
 from .spans import char_span, phrase
-from .text import parse
+from .text import inside, parse, quoted, quoted_regions
 
 MIN_QUOTE_WORDS = 4
+#: How often (hits / seen) a learned cue pattern (`kb.cues`) must have introduced attributed
+#: content in its corpus for the stage to take it.
+LEARNED_PRECISION = 0.35
 SPEECH_VERBS = frozenset("""
 say tell add warn claim deny state announce declare insist argue note explain stress emphasize
 emphasise report write ask accuse urge suggest reply respond confirm acknowledge allege assert
@@ -55,8 +59,6 @@ PREPOSITION_VERBS = {
     "comment": {"on"}, "insist": {"on"}, "hint": {"at"}, "boast": {"about", "of"}, "joke": {"about"},
 }
 ATTRIBUTION_VERBS = SPEECH_VERBS | THOUGHT_VERBS | INFINITIVE_VERBS | STANCE_VERBS
-_OPEN, _CLOSE = "\u201c\u201e\u00ab", "\u201d\u00bb"
-_SINGLE = re.compile(r"(?<!\w)\u2018([^\u2018\u2019\n]+?)\u2019(?!\w)")
 
 
 @dataclass
@@ -67,27 +69,6 @@ class _Raw:
     cue: Token | None = None
     subject: Token | None = None
     pieces: list[tuple[int, int]] | None = None
-
-
-def quoted_regions(text: str) -> list[tuple[int, int]]:
-    """Content offsets of quotations (between the marks). An unclosed quote runs to the end
-    of its paragraph (a quote continued in the next paragraph reopens there); an odd number
-    of straight marks never raises."""
-    out = []
-    for para in re.finditer(r"[^\n]+", text):
-        line, base = para.group(), para.start()
-        opened = None
-        for i, ch in enumerate(line):
-            if opened is None and (ch in _OPEN or ch == '"'):
-                opened = i
-            elif opened is not None and (ch in _CLOSE or ch == '"'):
-                out.append((base + opened + 1, base + i))
-                opened = None
-        if opened is not None and len(line) - opened > 1:
-            out.append((base + opened + 1, base + len(line)))
-        for m in _SINGLE.finditer(line):
-            out.append((base + m.start(1), base + m.end(1)))
-    return sorted(out)
 
 
 _HEADLINE = re.compile(r"(?m)^[ \t]*([A-Z][^\n:]{1,60}?):[ \t]+([^\n]{8,})$")
@@ -133,6 +114,18 @@ def _introducer(sdoc, doc: Document, qs: int) -> Token | None:
     return None
 
 
+_STATEMENT_START = re.compile(r"(?:^|\n|[.!?][\u201d\"]?\s+)[\u201c\u201e\u00ab\"]$")
+_STATEMENT_END = re.compile(r"[,!?][\u201d\u00bb\"]|[\u201d\u00bb\"],")
+
+
+def _opens_statement(text: str, start: int, end: int) -> bool:
+    """Whether a short quotation is a statement of its own, not a scare quote: it opens a
+    sentence and ends with a comma, "!" or "?" before its attribution ("“It's fine,” Trump
+    said"), where "called it “peanuts,”" is inside a sentence."""
+    return bool(_words(text[start:end])) and _STATEMENT_START.search(text, max(0, start - 4), start) is not None \
+        and _STATEMENT_END.match(text, end - 1) is not None
+
+
 def _split_by_cue(text: str, first: _Raw, second: _Raw) -> bool:
     """Whether two quotations are the pieces of one, split by its attribution: the cue lies
     between them, in the same paragraph, with little else ("“A,” he said, “B.”")."""
@@ -173,6 +166,22 @@ def _subject(verb: Token) -> Token | None:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         return pobj
+    return _bare_speaker(verb)
+
+
+def _bare_speaker(verb: Token) -> Token | None:
+    """The name right after a quotation and before its verb of saying, where the parser saw
+    no subject ("...,” Viguerie notes." parsed as the noun compound "Viguerie notes")."""
+    if verb.lemma_.lower() not in SPEECH_VERBS or verb.i == 0:
+        return None
+    name = verb.doc[verb.i - 1]
+    if name.pos_ != "PROPN":
+        return None
+    first = name.i
+    while first > 0 and verb.doc[first - 1].pos_ == "PROPN":
+        first -= 1
+    if first > 0 and verb.doc[first - 1].text in (",", '"', "\u201d") and name.i - first < 4:
+        return name
     return None
 
 
@@ -193,7 +202,8 @@ class QuotesStage(Stage):
         text = doc.text
         raws: list[_Raw] = []
         regions = [r for r in quoted_regions(text)
-                   if _words(text[r[0]:r[1]]) >= MIN_QUOTE_WORDS and not _title(text[r[0]:r[1]])]
+                   if (_words(text[r[0]:r[1]]) >= MIN_QUOTE_WORDS or _opens_statement(text, *r))
+                   and not _title(text[r[0]:r[1]])]
         for i, (qs, qe) in enumerate(regions):
             lo = regions[i - 1][1] + 1 if i else 0
             hi = regions[i + 1][0] - 1 if i + 1 < len(regions) else len(text)
@@ -208,24 +218,29 @@ class QuotesStage(Stage):
                 # "“A,” he said. “B.”", a continued paragraph, or the next quotation in the
                 # same paragraph: the same speaker.
                 raw.cue, raw.subject = raws[-1].cue, raws[-1].subject
+                continued = True
+            else:
+                continued = False
             prev = raws[-1] if raws else None
             if prev is not None and prev.kind == "direct" and raw.cue is not None and prev.cue is not None and \
                     raw.cue.i == prev.cue.i and \
-                    _split_by_cue(text, prev, raw):
-                # "“A,” Putin said, “B.”": one statement in two pieces.
+                    (_split_by_cue(text, prev, raw) or continued):
+                # "“A,” Putin said, “B.”" or "“A,” he said. “B.”": one statement in pieces.
                 prev.pieces = (prev.pieces or [(prev.start, prev.end)]) + [(raw.start, raw.end)]
                 prev.end = raw.end
                 continue
             raws.append(raw)
-        # A quotation continued in the next paragraph (no closing mark, the next one reopens):
-        # its first paragraphs take the speaker of the last.
+        # A quotation continued in the next paragraph (no closing mark, the next one reopens)
+        # is one statement with the speaker of its last paragraph.
         for i in range(len(raws) - 2, -1, -1):
             a, b = raws[i], raws[i + 1]
             if a.kind == "direct" and a.cue is None and a.subject is None and \
                     (b.cue is not None or b.subject is not None) and \
                     re.fullmatch(r"[\s\u201c\u201d\"\u00ab\u00bb.,]*", text[a.end:b.start]) and "\n" in text[a.end:b.start]:
                 # ... and a quotation alone in its paragraph, before one by a named speaker.
-                a.cue, a.subject = b.cue, b.subject
+                b.pieces = (a.pieces or [(a.start, a.end)]) + (b.pieces or [(b.start, b.end)])
+                b.start = a.start
+                del raws[i]
         inside = [(s, e) for r in raws for s, e in (r.pieces or [(r.start, r.end)])]
         for tok in sdoc:
             raws.extend(self._reported(tok, text, inside))
@@ -234,7 +249,8 @@ class QuotesStage(Stage):
         last: tuple[int, Speaker] | None = None  # the latest named speaker, and where
         for r in sorted(raws, key=lambda r: r.start):
             quote = self._build(doc, r, last)
-            if quote.speaker is not None and quote.speaker.entity is not None:
+            if quote.speaker is not None and quote.speaker.name and (
+                    quote.speaker.entity is not None or doc.text[quote.speaker.start:quote.speaker.start + 1].isupper()):
                 last = (r.start, quote.speaker)
             doc.quotes.append(quote)
         return doc
@@ -266,7 +282,7 @@ class QuotesStage(Stage):
             governs = tok.idx < qs <= tok.right_edge.idx + len(tok.right_edge.text)
             if (tok.lemma_.lower() in SPEECH_VERBS or governs and tok.lemma_.lower() in ATTRIBUTION_VERBS) \
                     and tok.pos_ in ("VERB", "AUX") and _subject(tok) is not None \
-                    or _according_to(tok) is not None:
+                    or _according_to(tok) is not None or _bare_speaker(tok) is not None:
                 # A verb of stance counts when the quotation is part of what it governs
                 # ("called the show “the conservative news show of record”").
                 dist = qs - tok.idx if tok.idx < qs else tok.idx - qe
@@ -274,7 +290,33 @@ class QuotesStage(Stage):
                     best, best_dist = tok, dist
         return best
 
+    def _learned(self, tok: Token, text: str, inside: list[tuple[int, int]]) -> list[_Raw]:
+        """Reported speech by the learned cue patterns (`kb.cues`): the most precise pattern
+        of this token, if precise enough."""
+        best = None
+        for key, head in cue_patterns(tok):
+            p = cue_precision(key)
+            if p >= LEARNED_PRECISION and (best is None or p > best[0]):
+                best = (p, key, head)
+        if best is None:
+            return []
+        _, key, head = best
+        s, e = _trim(text, *content_span(key, tok, head))
+        if _words(text[s:e]) < 1 or s <= tok.idx < e:
+            return []
+        subject = _according_to(tok) if tok.lower_ == "according" else _subject(tok)
+        overlap = sum(max(0, min(e, qe) - max(s, qs)) for qs, qe in inside)
+        if overlap >= (e - s) * 0.5:
+            return []
+        return [_Raw(s, e, "mixed" if overlap else "indirect", tok, subject)]
+
     def _reported(self, tok: Token, text: str, inside: list[tuple[int, int]]) -> list[_Raw]:
+        """Reported speech at a token: by the verb lexicons above, else by the patterns learned
+        from an annotated corpus (`kb.cues`), which reach the long tail of cues ("touted",
+        "weighed in on", "is calling for")."""
+        return self._rules(tok, text, inside) or self._learned(tok, text, inside)
+
+    def _rules(self, tok: Token, text: str, inside: list[tuple[int, int]]) -> list[_Raw]:
         content = None
         subject = None
         lemma = tok.lemma_.lower()
@@ -355,20 +397,39 @@ class QuotesStage(Stage):
 _FIRST_AND_SECOND = frozenset({"i", "we", "me", "us", "you"})
 
 
-#: How far back (characters) the latest speaker stays the likely "he" or "she" of a quote.
-_SPEAKER_REACH = 200
+def _personal(ent) -> bool:
+    """Whether an entity can be a "he" or "she": a person, or a lone surname the NER took for
+    an organisation ("Bozell says") -- one capitalised word, not an acronym, unknown to the KB."""
+    return ent.type == "PERSON" or (ent.type == "ORG" and ent.kb_id is None and
+                                    re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?", ent.name) is not None)
+
+
+def _still_speaking(doc: Document, last: tuple[int, Speaker], subject: Token) -> bool:
+    """Whether the latest named speaker is still the likely "he" or "she" at ``subject``: the
+    gender agrees, and no other person of that gender was named outside quotation marks since
+    ("Bozell says. “...,” he adds." -- a name inside the quotation does not count)."""
+    wanted = {"he": "m", "she": "f"}[subject.lower_]
+    ent = next((e for e in doc.entities if e.id == last[1].entity), None)
+    if ent is not None and (not _personal(ent) or gender(doc, ent) not in (None, wanted)):
+        return False
+    regions = quoted(doc)
+    for other in doc.entities:
+        if other.type != "PERSON" or (ent is not None and other.id == ent.id) or \
+                gender(doc, other) not in (None, wanted):
+            continue
+        if any(last[1].end <= m.start and m.end <= subject.idx and m.kind == "name"
+               and not inside(regions, m.start, m.end) for m in other.mentions):
+            return False
+    return True
 
 
 def speaker_of(doc: Document, subject: Token, last: tuple[int, Speaker] | None = None) -> Speaker:
     """The speaker for a subject token: its entity, or for a pronoun the entity it stands for:
-    the latest named speaker close before, when its gender agrees ("Cruz said ... He added"),
-    else the pronoun's antecedent."""
-    if last is not None and subject.lower_ in ("he", "she") and subject.idx - last[0] <= _SPEAKER_REACH:
-        ent = next((e for e in doc.entities if e.id == last[1].entity), None)
-        if ent is not None and ent.type == "PERSON" and \
-                gender(doc, ent) in (None, {"he": "m", "she": "f"}[subject.lower_]):
-            sp = last[1]
-            return Speaker.of(doc.text, sp.start, sp.end, entity=sp.entity, name=sp.name)
+    the latest named speaker, while still in view ("Cruz said ... He added"), else the
+    pronoun's antecedent."""
+    if last is not None and subject.lower_ in ("he", "she") and _still_speaking(doc, last, subject):
+        sp = last[1]
+        return Speaker.of(doc.text, sp.start, sp.end, entity=sp.entity, name=sp.name)
     if subject.lower_ in _FIRST_AND_SECOND:
         # "I", "we", "you" outside a quotation: the writer or the reader, no one named.
         return Speaker.of(doc.text, subject.idx, subject.idx + len(subject.text), name=None)

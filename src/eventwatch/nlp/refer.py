@@ -9,6 +9,7 @@ from spacy.tokens import Token
 from ..document import Document, Entity, Span
 from .entities import name_tokens
 from .gender import gender
+from .text import inside, quoted
 
 PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it"})
 
@@ -35,20 +36,22 @@ def entity_at(doc: Document, start: int, end: int) -> tuple[Entity, Span] | None
 
 def antecedent(doc: Document, before: int, pronoun: str) -> tuple[Entity, Span] | None:
     """The earlier name mention a pronoun most likely stands for: the nearest one that was a
-    subject (the centre of attention) in this or the two previous sentences, else the nearest."""
+    subject (the centre of attention) in this or the two previous sentences, else the nearest.
+    Names inside quotation marks are someone's words, not the narrative's: they are skipped."""
     types = ("PERSON",) if pronoun in ("he", "she", "i") else ("ORG", "GPE", "PERSON", "NORP")
     sdoc = doc.work.get("spacy")
     sents = [s for s in doc.sentences if s.start < before]
     window_start = sents[-3].start if len(sents) >= 3 else 0
     nearest = subject = None
     wanted = {"he": "m", "she": "f"}.get(pronoun)
+    regions = quoted(doc)
     for ent in doc.entities:
         if ent.type not in types:
             continue
         if wanted is not None and gender(doc, ent) not in (None, wanted):
             continue  # "she" does not stand for Mr. Trump
         for m in ent.mentions:
-            if m.end > before or m.kind != "name":
+            if m.end > before or m.kind != "name" or inside(regions, m.start, m.end):
                 continue
             if nearest is None or m.start > nearest[1].start:
                 nearest = (ent, m)

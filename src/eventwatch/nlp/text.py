@@ -120,3 +120,40 @@ class TextStage(Stage):
                 doc.paragraphs = paragraphs(doc.text)
                 doc.sentences = sentences(sdoc)
             yield doc
+
+
+_OPEN, _CLOSE = "\u201c\u201e\u00ab", "\u201d\u00bb"
+_SINGLE = re.compile(r"(?<!\w)\u2018([^\u2018\u2019\n]+?)\u2019(?!\w)")
+
+
+def quoted_regions(text: str) -> list[tuple[int, int]]:
+    """Content offsets of quotations (between the marks). An unclosed quote runs to the end
+    of its paragraph (a quote continued in the next paragraph reopens there); an odd number
+    of straight marks never raises."""
+    out = []
+    for para in re.finditer(r"[^\n]+", text):
+        line, base = para.group(), para.start()
+        opened = None
+        for i, ch in enumerate(line):
+            if opened is None and (ch in _OPEN or ch == '"'):
+                opened = i
+            elif opened is not None and (ch in _CLOSE or ch == '"'):
+                out.append((base + opened + 1, base + i))
+                opened = None
+        if opened is not None and len(line) - opened > 1:
+            out.append((base + opened + 1, base + len(line)))
+        for m in _SINGLE.finditer(line):
+            out.append((base + m.start(1), base + m.end(1)))
+    return sorted(out)
+
+
+def quoted(doc: Document) -> list[tuple[int, int]]:
+    """`quoted_regions` of a document, computed once."""
+    if "quoted" not in doc.work:
+        doc.work["quoted"] = quoted_regions(doc.text)
+    return doc.work["quoted"]
+
+
+def inside(regions: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``start..end`` lies within one of ``regions``."""
+    return any(s <= start and end <= e for s, e in regions)
