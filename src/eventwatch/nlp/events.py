@@ -14,11 +14,12 @@ type refers back to it: its quantities join that event instead of making a new o
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from spacy.tokens import Token
 
 from ..document import Actor, ActorCode, Document, Event, EventDate, Location, Quantity, Region
-from ..kb import countries, lexicon
+from ..kb import agents, countries, lexicon
 from ..pipeline import Stage, stage
 from .actors import code_tokens
 from .quotes import SPEECH_VERBS
@@ -81,22 +82,35 @@ class EventsStage(Stage):
     def __call__(self, doc: Document) -> Document:
         sdoc = parse(doc)
         quoted = [(q.start, q.end) for q in doc.quotes if q.kind in ("direct", "mixed")]
+        doc.work["home"] = home_country(doc)
         events: list[Event] = []
         for sent in sdoc.sents:
             used: set[int] = set()
-            heads: dict[int, str] = {}  # trigger token -> event type, in this sentence
+            found_here = []
             for tok in sent:
                 if tok.i in used:
                     continue
                 found = self._trigger(tok)
                 if found is None:
                     continue
-                trig, end_tok = found
-                used.update(range(tok.i, end_tok.i + 1))
-                event = self._event(doc, sdoc, tok, end_tok, trig, quoted, len(events) + 1)
-                if event is None:
+                used.update(range(tok.i, found[1].i + 1))
+                found_here.append((tok, *found))
+            # A weak trigger yields to a reliable one of another type that it governs or is
+            # governed by ("warned of airstrikes").
+            strong = [(t, trig.type) for t, trig, _ in found_here if not trig.weak]
+            about = {t.i for t, trig, _ in found_here if trig.type in _ABOUT_TYPES and t.pos_ == "VERB"}
+            heads: dict[int, str] = {}  # trigger token -> event type, in this sentence
+            for tok, trig, end_tok in found_here:
+                if trig.weak and any(other != trig.type and (_complement(t, tok) or _complement(tok, t))
+                                     for t, other in strong):
                     continue
-                if self._refers_back(tok, event, trig, events):
+                if tok.pos_ == "NOUN" and trig.type not in _ABOUT_TYPES and _governed_by(tok, about):
+                    continue  # the content of a request, agreement, rejection or threat
+                made = self._event(doc, sdoc, tok, end_tok, trig, quoted, len(events) + 1)
+                if made is None:
+                    continue
+                event, supported = made
+                if self._refers_back(tok, event, trig, events) or not supported:
                     continue
                 if tok.pos_ == "NOUN" and any(
                         t.i in heads and heads[t.i] == event.type for t in tok.ancestors):
@@ -109,17 +123,21 @@ class EventsStage(Stage):
     # -- triggers ---------------------------------------------------------------------------
 
     def _trigger(self, tok: Token):
+        """The trigger at a token, and its last token: the longest matching phrase, else the
+        most reliable single word whose requirements the sentence meets ("released the
+        prisoners" is RETREAT, "released a report" is not)."""
         lemma = tok.lemma_.lower()
         if tok.pos_ == "VERB":
             for ph in self.lexicon.phrases_for(lemma):
                 end = self._match_phrase(tok, ph.lemmas[1:])
-                if end is not None:
+                if end is not None and _meets(tok, ph):
                     return ph, end
             hits = self.lexicon.verb(lemma)
         elif tok.pos_ == "NOUN":
             hits = self.lexicon.noun(lemma)
         else:
             return None
+        hits = [t for t in hits if _meets(tok, t)]
         if not hits:
             return None
         return max(hits, key=lambda t: t.weight), tok
@@ -146,10 +164,22 @@ class EventsStage(Stage):
 
     # -- one event -----------------------------------------------------------------------------
 
-    def _event(self, doc: Document, sdoc, tok: Token, end_tok: Token, trig, quoted, n: int) -> Event | None:
+    def _event(self, doc: Document, sdoc, tok: Token, end_tok: Token, trig, quoted, n: int
+               ) -> tuple[Event, bool] | None:
+        """The event of a trigger, and whether it stands on its own (see `weak`)."""
         sources, targets = self._arguments(doc, tok)
-        if "weak" in trig.flags and not (sources or targets):
-            return None
+        if trig.has("swap_roles"):
+            sources, targets = targets, sources  # "X hosted Y": Y is the one who came
+        # A weak trigger is ambiguous in ordinary prose: it counts only with a political actor
+        # (a country or a sector of its own) as argument, or as a reference back.
+        supported = not trig.weak or any(a.country or a.sector in _STATE_SECTORS for a in sources + targets)
+        if tok.pos_ == "NOUN" and not (sources or targets) and tok.dep_ in _BACKGROUND_DEPS:
+            supported = False  # "after the war in Ukraine": a background mention
+        for actor in sources + targets:
+            # An actor with no country of its own ("the police", "authorities", "he") is
+            # taken to be of the article's home country.
+            if actor.country is None:
+                actor.country = doc.work.get("home")
         etype, mode = trig.type, trig.mode
         if "joint_only" in trig.flags or "single_only" in trig.flags:
             joint = len(sources) > 1 or any(c.lower_ in _JOINT for c in tok.children) or \
@@ -177,7 +207,7 @@ class EventsStage(Stage):
         event.location = self._location(doc, sent, tok, sources + targets)
         event.quantities = self._quantities(doc, tok, sent)
         event.confidence = round(min(1.0, trig.weight * (0.5 + 0.25 * bool(sources) + 0.25 * bool(targets))), 3)
-        return event
+        return event, supported
 
     def _refers_back(self, tok: Token, event: Event, trig, events: list[Event]) -> bool:
         """A definite noun trigger repeating an earlier event joins that event ("held a drill
@@ -233,7 +263,11 @@ class EventsStage(Stage):
 
     def _actor(self, doc: Document, tok: Token) -> Actor | None:
         """The actor a token stands for: its entity's code, else the words of its phrase."""
-        found = referent(doc, tok)
+        if tok.lower_ in _FIRST_PERSON and (speaker := _speaker_at(doc, tok.idx)) is not None:
+            # "we will respond", inside a quotation: the speaker's side
+            found = next(((e, None) for e in doc.entities if e.id == speaker.entity), None)
+        else:
+            found = referent(doc, tok)
         start, end = phrase(tok)
         if found is None and tok.pos_ == "NOUN":
             # "the United States' presence", "M23 fighters": a named possessor or modifier is
@@ -242,11 +276,14 @@ class EventsStage(Stage):
                           if (f := entity_at(doc, c.idx, c.idx + len(c.text))) is not None
                           and f[0].actor is not None), None)
         if found is not None and found[0].actor is not None:
-            ent, m = found
+            ent = found[0]
             return Actor.of(doc.text, start, end, entity=ent.id, name=ent.name,
                             country=ent.actor.country, sector=ent.actor.sector)
         span_toks = [t for t in tok.subtree if start <= t.idx < end]
         code = code_tokens(span_toks, self.kb)
+        if (code is None or code.sector is None) and (sector := agents.sector(tok.lemma_.lower())):
+            # "Police, who had arrested two men, ...": the head noun alone names the agent
+            code = ActorCode(code.country if code else None, sector)
         if code is None:
             if found is None or found[0].type not in ACTOR_TYPES:
                 return None
@@ -319,6 +356,104 @@ class EventsStage(Stage):
                 out.append(Quantity.of(doc.text, t.idx, t.idx + len(t.text), value=value,
                                        unit=unit_tok.text.lower() if unit_tok is not None else None))
         return out
+
+
+import os
+#: Sectors that make an actor political without a country of its own ("police", "rebels").
+_STATE_SECTORS = frozenset("GOV MIL COP SPY REB JUD LEG".split())
+#: Where an argument-less noun trigger is only a background mention ("in the war", "war crimes").
+_BACKGROUND_DEPS = frozenset("pobj compound poss npadvmod conj appos amod".split())
+#: Types whose object is what they are about, not an event of its own ("called for a ceasefire",
+#: "agreed to talks", "rejected sanctions").
+_ABOUT_TYPES = frozenset("REQUEST AGREE REJECT THREATEN CONSULT".split())
+_FIRST_PERSON = frozenset({"i", "we", "me", "us"})
+
+
+def _speaker_at(doc: Document, offset: int):
+    """The speaker of the direct quotation around ``offset``, if it is an entity."""
+    for q in doc.quotes:
+        if q.kind != "indirect" and q.speaker is not None and q.speaker.entity is not None and \
+                any(s <= offset < e for s, e in (q.spans or [[q.start, q.end]])):
+            return q.speaker
+    return None
+
+
+def home_country(doc: Document) -> str | None:
+    """The country an article is about: the one its resolved places and its actors name most
+    (places count for their country, actors for theirs), when it has a clear lead."""
+    votes: Counter[str] = Counter()
+    for p in doc.places:
+        if p.country and p.lat is not None:
+            votes[p.country] += 1
+    for ent in doc.entities:
+        if ent.actor is not None and ent.actor.country and len(ent.actor.country) == 3 and \
+                ent.actor.country not in ("IGO", "UNO", "EUR", "NGO", "IMG", "ISM", "MNC"):
+            votes[ent.actor.country] += len([m for m in ent.mentions if m.kind == "name"])
+    if not votes:
+        return None
+    (best, n), *rest = votes.most_common(2) + [(None, 0)]
+    return best if n > rest[0][1] else None
+
+
+def _complement(tok: Token, head: Token) -> bool:
+    """Whether ``tok`` lies in what ``head`` is about: below it, not through a subject or a
+    relative clause ("warned of airstrikes", not "police, who had arrested two men, raided")."""
+    node = tok
+    while node.i != head.i:
+        if node.dep_ in ("nsubj", "nsubjpass", "relcl", "acl") or node.head.i == node.i:
+            return False
+        node = node.head
+    return True
+
+
+def _governed_by(tok: Token, heads: set[int]) -> bool:
+    """Whether a noun is the object of one of ``heads``, directly or through a preposition or
+    an infinitive ("called for a ceasefire", "agreed to hold talks")."""
+    node = tok
+    for _ in range(3):
+        if node.dep_ not in ("dobj", "pobj", "prep", "xcomp", "nsubjpass") or node.head.i == node.i:
+            return False
+        node = node.head
+        if node.i in heads:
+            return True
+    return False
+
+
+def _objects(tok: Token) -> set[str]:
+    """Lemmas of a verb's objects, direct or prepositional, with their conjuncts."""
+    out = set()
+    for c in tok.children:
+        if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "dative"):
+            out.update(t.lemma_.lower() for t in conjuncts(c))
+            # "took part in talks" parsed with the preposition under "part"
+            out.update(g.lemma_.lower() for p in c.children if p.dep_ == "prep"
+                       for g in p.children if g.dep_ == "pobj")
+        elif c.dep_ == "prep" or c.dep_ == "prt":
+            for g in c.children:
+                if g.dep_ in ("pobj", "dobj"):
+                    out.update(t.lemma_.lower() for t in conjuncts(g))
+    return out
+
+
+def _modifiers(tok: Token) -> set[str]:
+    """Lemmas of a noun's modifiers and complements ("joint military exercise", "exercise
+    of the navy")."""
+    out = set()
+    for c in tok.children:
+        if c.dep_ in ("amod", "compound", "nmod", "poss"):
+            out.add(c.lemma_.lower())
+        elif c.dep_ == "prep":
+            out.update(g.lemma_.lower() for g in c.children if g.dep_ == "pobj")
+    return out
+
+
+def _meets(tok: Token, trig) -> bool:
+    """Whether a token meets a trigger's requirements on its object or modifier."""
+    if trig.requires_object and not (_objects(tok) & trig.requires_object):
+        return False
+    if trig.requires_modifier and not (_modifiers(tok) & trig.requires_modifier):
+        return False
+    return True
 
 
 def _number(text: str) -> int | float | None:
