@@ -78,3 +78,30 @@ def test_event_date_comes_from_the_expression_governing_its_clause(analyze):
                   "2024-03-07")
     raid = next(e for e in doc.events if e.trigger.text.startswith("raid"))
     assert raid.date.value == "2024-03-06"
+
+
+def test_confidence_ranks_the_article_s_main_event_first(analyze):
+    doc = analyze("Militants attacked a police station in Kano on Monday, killing four officers. "
+                  "The attack was the third on police in the state this month. Gunmen also attacked "
+                  "a checkpoint nearby. Officials said talks with community leaders would follow.",
+                  "2024-03-07")
+    assert all(0.0 <= e.confidence <= 1.0 for e in doc.events)
+    top = max(doc.events, key=lambda e: e.confidence)
+    assert top.type == "ASSAULT"
+    talks = [e for e in doc.events if e.type == "CONSULT"]
+    assert not talks or max(e.confidence for e in talks) < top.confidence
+
+
+def test_actors_without_a_country_take_the_article_s_home_country(analyze):
+    doc = analyze("Kenyan police arrested 20 protesters in Nairobi on Monday. Officials in Mombasa said "
+                  "the police also detained two journalists.", "2024-03-07")
+    detained = next(e for e in doc.events if e.trigger.text == "detained")
+    assert detained.source.text == "the police" and detained.source.country == "KEN"
+
+
+def test_lower_cased_text_still_finds_its_home_country(analyze):
+    doc = analyze("police arrested twenty men in ahmedabad on friday after clashes spread across gujarat. "
+                  "the police said the men had been detained under the riot act and would appear in court "
+                  "on monday, while the state government promised more patrols in the old city.", "2002-03-08")
+    arrests = [e for e in doc.events if e.type == "COERCE"]
+    assert arrests and {e.source.country for e in arrests if e.source} == {"IND"}

@@ -21,6 +21,7 @@ from spacy.tokens import Token
 from ..document import Actor, ActorCode, Document, Event, EventDate, Location, Quantity, Region
 from ..kb import agents, countries, lexicon
 from ..pipeline import Stage, stage
+from . import event_scoring
 from .actors import code_tokens
 from .quotes import SPEECH_VERBS
 from .refer import entity_at, referent
@@ -84,7 +85,8 @@ class EventsStage(Stage):
         quoted = [(q.start, q.end) for q in doc.quotes if q.kind in ("direct", "mixed")]
         doc.work["home"] = home_country(doc)
         events: list[Event] = []
-        for sent in sdoc.sents:
+        cands: list[dict] = []  # what each kept event's confidence is computed from
+        for n_sent, sent in enumerate(sdoc.sents):
             used: set[int] = set()
             found_here = []
             for tok in sent:
@@ -109,7 +111,7 @@ class EventsStage(Stage):
                 made = self._event(doc, sdoc, tok, end_tok, trig, quoted, len(events) + 1)
                 if made is None:
                     continue
-                event, supported = made
+                event, supported, own_country = made
                 if self._refers_back(tok, event, trig, events) or not supported:
                     continue
                 if tok.pos_ == "NOUN" and any(
@@ -117,8 +119,28 @@ class EventsStage(Stage):
                     continue  # "sent ... in aid", "held talks": already coded by the verb
                 heads[tok.i] = event.type
                 events.append(event)
-        doc.events = events
+                cands.append(_candidate(event, tok, trig, n_sent, quoted, own_country))
+        doc.events = self._scored(events, cands, n_sent + 1 if cands else 1, doc)
         return doc
+
+    @staticmethod
+    def _scored(events: list[Event], cands: list[dict], n_sents: int, doc: Document) -> list[Event]:
+        """Each event's confidence from the learned model (`event_scoring`); those below the
+        model's threshold are dropped. Without a model the lexicon's confidences stay."""
+        counts = Counter(c["type"] for c in cands)
+        feats = [event_scoring.features(c, counts, n_sents) for c in cands]
+        doc.work["event_features"] = list(zip(feats, (e.type for e in events)))
+        learned = event_scoring.model()
+        if learned is None:
+            return events
+        kept = []
+        for event, f in zip(events, feats):
+            event.confidence = round(event_scoring.score(f, learned["weights"]), 3)
+            if event.confidence >= learned["threshold"]:
+                kept.append(event)
+        for n, event in enumerate(kept, 1):
+            event.id = f"ev{n}"
+        return kept
 
     # -- triggers ---------------------------------------------------------------------------
 
@@ -165,14 +187,16 @@ class EventsStage(Stage):
     # -- one event -----------------------------------------------------------------------------
 
     def _event(self, doc: Document, sdoc, tok: Token, end_tok: Token, trig, quoted, n: int
-               ) -> tuple[Event, bool] | None:
-        """The event of a trigger, and whether it stands on its own (see `weak`)."""
+               ) -> tuple[Event, bool, bool] | None:
+        """The event of a trigger, whether it stands on its own (see `weak`), and whether one
+        of its actors has a country of its own."""
         sources, targets = self._arguments(doc, tok)
         if trig.has("swap_roles"):
             sources, targets = targets, sources  # "X hosted Y": Y is the one who came
         # A weak trigger is ambiguous in ordinary prose: it counts only with a political actor
         # (a country or a sector of its own) as argument, or as a reference back.
         supported = not trig.weak or any(a.country or a.sector in _STATE_SECTORS for a in sources + targets)
+        own_country = any(a.country for a in sources + targets)
         if tok.pos_ == "NOUN" and not (sources or targets) and tok.dep_ in _BACKGROUND_DEPS:
             supported = False  # "after the war in Ukraine": a background mention
         for actor in sources + targets:
@@ -207,7 +231,7 @@ class EventsStage(Stage):
         event.location = self._location(doc, sent, tok, sources + targets)
         event.quantities = self._quantities(doc, tok, sent)
         event.confidence = round(min(1.0, trig.weight * (0.5 + 0.25 * bool(sources) + 0.25 * bool(targets))), 3)
-        return event, supported
+        return event, supported, own_country
 
     def _refers_back(self, tok: Token, event: Event, trig, events: list[Event]) -> bool:
         """A definite noun trigger repeating an earlier event joins that event ("held a drill
@@ -389,10 +413,23 @@ def home_country(doc: Document) -> str | None:
         if ent.actor is not None and ent.actor.country and len(ent.actor.country) == 3 and \
                 ent.actor.country not in ("IGO", "UNO", "EUR", "NGO", "IMG", "ISM", "MNC"):
             votes[ent.actor.country] += len([m for m in ent.mentions if m.kind == "name"])
+    if _lower_cased(doc):
+        votes.update(_lower_case_places(doc))
     if not votes:
         return None
     (best, n), *rest = votes.most_common(2) + [(None, 0)]
     return best if n > rest[0][1] else None
+
+
+def _candidate(event: Event, tok: Token, trig, n_sent: int, quoted, own_country: bool) -> dict:
+    """What the scoring model reads of a candidate event (`event_scoring.features`)."""
+    return {
+        "type": event.type, "lemma": trig.lemma, "pos": tok.pos_, "dep": tok.dep_,
+        "weak": trig.weak, "weight": trig.weight, "status": event.status,
+        "has_source": bool(event.sources), "has_target": bool(event.targets),
+        "own_country": own_country, "sent_index": n_sent,
+        "in_quote": any(qs <= tok.idx < qe for qs, qe in quoted),
+    }
 
 
 def _complement(tok: Token, head: Token) -> bool:
@@ -417,6 +454,43 @@ def _governed_by(tok: Token, heads: set[int]) -> bool:
         if node.i in heads:
             return True
     return False
+
+
+#: Words that name first-level divisions somewhere but are ordinary words in a lower-cased text.
+_GENERIC_DIVISIONS = frozenset("""central western eastern northern southern north south east west capital
+centre center coast coastal upper lower national federal border islands lakes river valley
+highlands plateau mountain mountains delta interior metropolitan""".split())
+
+
+def _lower_cased(doc: Document) -> bool:
+    """Whether a text comes without capitals (as some archives release it): the NER then
+    finds few names, and places must be looked for word by word."""
+    words = re.findall(r"[A-Za-z]{3,}", doc.text[:5000])
+    return len(words) >= 20 and sum(w[0].isupper() for w in words) < 0.02 * len(words)
+
+
+def _lower_case_places(doc: Document) -> Counter[str]:
+    """Country votes from a lower-cased text: proper nouns that are a country, a demonym, a
+    first-level division or a city of a million people ("gujarat", "ahmedabad")."""
+    from ..kb import gazetteer
+
+    kb, gaz = countries.load(), gazetteer.load()
+    by_iso2 = {c.iso2: c.iso3 for c in kb.countries()}
+    votes: Counter[str] = Counter()
+    for tok in parse(doc):
+        if tok.pos_ not in ("PROPN", "NOUN", "ADJ") or not tok.is_alpha or len(tok) < 4 or tok.is_stop \
+                or tok.lower_ in _GENERIC_DIVISIONS:
+            continue
+        word = tok.text.title()
+        iso3 = kb.demonym(word)  # "indian", "pakistani"
+        if iso3 is None and tok.pos_ != "ADJ":
+            iso3 = next((e.country for e in kb.lookup(word) if e.kind == "country"), None)
+            top = next(iter(gaz.lookup(word)), None) if iso3 is None else None
+            if top is not None and (top.kind == "admin1" or top.population >= 1_000_000):
+                iso3 = by_iso2.get(top.cc)
+        if iso3:
+            votes[iso3] += 1
+    return votes
 
 
 def _objects(tok: Token) -> set[str]:
