@@ -1,3 +1,6 @@
+import pytest
+
+
 def _events(doc, etype=None):
     return [e for e in doc.events if etype is None or e.type == etype]
 
@@ -105,3 +108,24 @@ def test_lower_cased_text_still_finds_its_home_country(analyze):
                   "on monday, while the state government promised more patrols in the old city.", "2002-03-08")
     arrests = [e for e in doc.events if e.type == "COERCE"]
     assert arrests and {e.source.country for e in arrests if e.source} == {"IND"}
+
+
+@pytest.mark.parametrize("text,types", [
+    # The lexicon's requirements on objects: prisoners are released, reports are not.
+    ("Israel released 30 Palestinian prisoners on Sunday.", {"RETREAT"}),
+    ("The Israeli army released a report on Sunday.", set()),
+    # The object of a request is what it asks for, not an event of its own.
+    ("The United Nations called for a ceasefire in Gaza.", {"REQUEST"}),
+    # An argument-less noun in the background ("after the war") makes no event.
+    ("Prices rose sharply after the war in the region.", set()),
+])
+def test_what_makes_an_event(analyze, text, types):
+    doc = analyze(text, "2024-03-07")
+    assert {e.type for e in doc.events if e.status not in ("negated", "hypothetical")} == types
+
+
+def test_hosting_swaps_roles(analyze):
+    doc = analyze("Kenyan President William Ruto hosted Ethiopian Prime Minister Abiy Ahmed in Nairobi.",
+                  "2024-03-07")
+    ev = next(e for e in doc.events if e.type == "CONSULT")
+    assert ev.source.country == "ETH" and ev.target.country == "KEN"
