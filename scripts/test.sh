@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Set up with the test tools, then run the whole test suite.
+# Set up with the test tools (and the PostgreSQL server the store's tests start), then run
+# the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
+[ "${EVENTWATCH_SKIP_PG:-}" = 1 ] || scripts/system-deps.sh
 exec .venv/bin/python -m pytest "$@"

@@ -3,6 +3,11 @@
     eventwatch analyze [FILE|-] [--published DATE] [--input-format text|jsonl] [--format json|jsonl]
     eventwatch eval TASK DATA_DIR [--scorers DIR] [--out PRED.jsonl]
     eventwatch stages
+    eventwatch ingest SOURCE... [--db URL] [--published DATE] [--workers N]
+    eventwatch events [--country ISO3] [--actor TEXT] [--type T] [--status S] [--since D]
+                      [--until D] [--near PLACE --km N] [--text QUERY] [--format F] [--out FILE]
+    eventwatch articles [--text QUERY] [--since D] [--until D] [--source S] [--format F]
+    eventwatch export --format parquet|csv|jsonl|json|geojson|gdelt OUT [filters]
 
 Exit status: 0 when every document was analysed; 1 when some JSON Lines records were bad
 (each reported on stderr with its line number; the others are still analysed); 2 when the
@@ -165,6 +170,148 @@ def cmd_stages(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+DEFAULT_DB = "eventwatch.db"
+
+
+def _db(args: argparse.Namespace) -> str:
+    import os
+    return args.db or os.environ.get("EVENTWATCH_DB") or DEFAULT_DB
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Read sources, analyse what is new and store it (see `eventwatch.ingest`)."""
+    from .ingest import ingest
+    from .store import open_store
+
+    for source in args.sources:
+        if not source.startswith(("http://", "https://")) and not Path(source).exists():
+            raise InputError(f"{source}: no such file or directory")
+    store = open_store(_db(args))
+    try:
+        report = ingest(args.sources, store, published=args.published, workers=args.workers,
+                        batch_size=args.batch_size, progress=not args.quiet and sys.stderr.isatty())
+    finally:
+        store.close()
+    print(report.summary(), file=sys.stderr)
+    return EXIT_SOME_BAD if report.errors else EXIT_OK
+
+
+def _place_point(name: str) -> tuple[float, float]:
+    """The coordinates of a place name for --near: a country or capital, else the most
+    populous gazetteer place of that name."""
+    from .kb import countries, gazetteer
+
+    for entry in countries.load().lookup(name):
+        if entry.lat is not None:
+            return entry.lat, entry.lon
+    for entry in gazetteer.load().lookup(name):
+        if entry.lat is not None:
+            return entry.lat, entry.lon
+    raise InputError(f"--near {name!r}: no such place in the gazetteer")
+
+
+def _event_filters(args: argparse.Namespace) -> dict:
+    near = None
+    if args.near:
+        near = _place_point(args.near)
+        if args.km is None:
+            raise InputError("--near needs --km (the radius in kilometres)")
+    return {"country": args.country, "actor": args.actor, "type": args.type, "status": args.status,
+            "since": args.since, "until": args.until, "near": near, "km": args.km, "text": args.text}
+
+
+def _output(path: str | None, fmt: str):
+    """Where results go: a file (binary for parquet) or standard output."""
+    if fmt == "parquet":
+        if not path or path == "-":
+            raise InputError("parquet output needs a file: --out FILE.parquet")
+        return open(path, "wb")
+    if path and path != "-":
+        return open(path, "w", encoding="utf-8", newline="")
+    return sys.stdout
+
+
+def _write_rows(rows, fmt: str, path: str | None) -> None:
+    from .store.export import write_events
+
+    out = _output(path, fmt)
+    try:
+        write_events(rows, fmt, out)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    """Query the stored events; every filter combines with the others."""
+    from .store import open_store
+
+    store = open_store(_db(args))
+    try:
+        rows = store.query_events(**_event_filters(args), limit=args.limit)
+        _write_rows(rows, args.format, args.out)
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def cmd_articles(args: argparse.Namespace) -> int:
+    """List stored articles (optionally a full-text search)."""
+    import csv
+    from .store import open_store
+
+    store = open_store(_db(args))
+    try:
+        rows = store.query_articles(text=args.text, since=args.since, until=args.until,
+                                    source=args.source, limit=args.limit)
+        out = _output(args.out, args.format)
+        try:
+            if args.format == "jsonl":
+                for row in rows:
+                    out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+            elif args.format == "csv":
+                writer = None
+                for row in rows:
+                    if writer is None:
+                        writer = csv.DictWriter(out, fieldnames=list(row))
+                        writer.writeheader()
+                    writer.writerow(row)
+            else:
+                for row in rows:
+                    out.write(f"{str(row.get('published') or '-'):10}  {(row.get('title') or '-')[:70]:70}  "
+                              f"{row.get('url') or row.get('source') or ''}\n")
+        finally:
+            if out is not sys.stdout:
+                out.close()
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export the stored events (all, or those matching the filters) to a file."""
+    from .store import open_store
+
+    store = open_store(_db(args))
+    try:
+        _write_rows(store.query_events(**_event_filters(args)), args.format, args.out)
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def _add_event_filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--country", help="ISO3 code: source, target or location country")
+    p.add_argument("--actor", help="part of an actor's name (case-insensitive)")
+    p.add_argument("--type", help="PLOVER event type, e.g. ASSAULT")
+    p.add_argument("--status", choices=("occurred", "planned", "claimed", "negated", "hypothetical"))
+    p.add_argument("--since", help="first day (YYYY-MM-DD), inclusive")
+    p.add_argument("--until", help="last day (YYYY-MM-DD), inclusive")
+    p.add_argument("--near", metavar="PLACE", help="a place name; with --km, events within that radius")
+    p.add_argument("--km", type=float, help="radius for --near, in kilometres")
+    p.add_argument("--text", help="full-text query over the articles' text")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="eventwatch", description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", action="version", version=f"eventwatch {__version__}")
@@ -197,6 +344,43 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stages", help="list the pipeline stages")
     p.set_defaults(func=cmd_stages)
+
+    db_help = f"the store: an SQLite file or a postgresql:// URL (default $EVENTWATCH_DB, else {DEFAULT_DB})"
+    p = sub.add_parser("ingest", help="read files, pages, feeds or WARC archives, analyse and store them")
+    p.add_argument("sources", nargs="+", metavar="SOURCE",
+                   help="files or folders (.txt .html .json .jsonl .warc .warc.gz), feed URLs or feed files")
+    p.add_argument("--db", help=db_help)
+    p.add_argument("--published", help="publication date for articles that carry none")
+    p.add_argument("--workers", type=int, default=1, help="analysis processes (models load once in each)")
+    p.add_argument("--batch-size", type=int, default=32, help="articles per transaction")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("events", help="query the stored events")
+    _add_event_filters(p)
+    p.add_argument("--db", help=db_help)
+    p.add_argument("--format", default="table", choices=("table", "csv", "jsonl", "json", "parquet", "geojson", "gdelt"))
+    p.add_argument("--out", help="write to this file instead of standard output")
+    p.add_argument("--limit", type=int)
+    p.set_defaults(func=cmd_events)
+
+    p = sub.add_parser("articles", help="list or search the stored articles")
+    p.add_argument("--text", help="full-text query")
+    p.add_argument("--since")
+    p.add_argument("--until")
+    p.add_argument("--source")
+    p.add_argument("--db", help=db_help)
+    p.add_argument("--format", default="table", choices=("table", "csv", "jsonl"))
+    p.add_argument("--out")
+    p.add_argument("--limit", type=int)
+    p.set_defaults(func=cmd_articles)
+
+    p = sub.add_parser("export", help="export the stored events to a file")
+    p.add_argument("--format", required=True, choices=("parquet", "csv", "jsonl", "json", "geojson", "gdelt"))
+    p.add_argument("out", help="the output file (- for standard output, except parquet)")
+    _add_event_filters(p)
+    p.add_argument("--db", help=db_help)
+    p.set_defaults(func=cmd_export)
     return parser
 
 

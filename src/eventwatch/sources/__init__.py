@@ -1,5 +1,48 @@
-"""Readers that turn inputs into `Article`s: plain-text files and JSON Lines streams."""
-from .jsonl import BadRecord, read_jsonl
-from .text import decode_text, read_text
+"""Readers that turn inputs into `Article`s.
 
-__all__ = ["BadRecord", "decode_text", "read_jsonl", "read_text"]
+- `read_text` / `decode_text`: one plain-text article; `read_jsonl`: a JSON Lines stream.
+- `read_paths`: files and directories by extension (.txt, .html/.htm, .json, .jsonl,
+  .warc/.warc.gz); `extract`: one HTML page; `read_warc`: a web archive;
+  `read_feed` / `fetch`: RSS and Atom feeds and the pages they link to.
+
+The readers of many inputs yield `Item`s: an article, an article skipped for a reason (not
+in English), or an error naming the input (``origin``) — never an exception for a bad
+input, so one broken file, record or page never stops the rest.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Exported name -> module. Imported on first use: trafilatura, httpx, feedparser and warcio
+# cost half a second, which reading plain text or JSON Lines should not pay.
+_EXPORTS = {
+    "BadRecord": "jsonl", "read_jsonl": "jsonl", "decode_text": "text", "read_text": "text",
+    "Item": "items", "article_item": "items", "detect": "language", "english_or_reason": "language",
+    "ExtractionError": "html", "extract": "html", "read_paths": "files", "read_file": "files",
+    "read_warc": "warc", "Fetched": "feeds", "FetchError": "feeds", "fetch": "feeds", "read_feed": "feeds",
+}
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:
+    from .feeds import Fetched, FetchError, fetch, read_feed
+    from .files import read_file, read_paths
+    from .html import ExtractionError, extract
+    from .items import Item, article_item
+    from .jsonl import BadRecord, read_jsonl
+    from .language import detect, english_or_reason
+    from .text import decode_text, read_text
+    from .warc import read_warc
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -34,6 +34,14 @@ def parse_record(raw: bytes | str, line_no: int) -> Article | BadRecord:
         obj = json.loads(raw)
     except ValueError as exc:
         return BadRecord(line_no, f"invalid JSON: {exc}")
+    return parse_object(obj, line_no)
+
+
+def parse_object(obj: object, line_no: int) -> Article | BadRecord:
+    """A decoded JSON value as an `Article`, or a `BadRecord` saying what is wrong.
+
+    Shared by JSON Lines and JSON files, so both accept exactly the same article objects.
+    """
     if not isinstance(obj, dict):
         return BadRecord(line_no, f"expected a JSON object, got {type(obj).__name__}")
     ident = obj.get("id")
@@ -56,7 +64,14 @@ def parse_record(raw: bytes | str, line_no: int) -> Article | BadRecord:
 
 def read_jsonl(lines: Iterable[bytes | str]) -> Iterator[Article | BadRecord]:
     """Parse a stream of JSON Lines lazily; blank lines are skipped."""
+    for _, record in numbered_records(lines):
+        yield record
+
+
+def numbered_records(lines: Iterable[bytes | str]) -> Iterator[tuple[int, Article | BadRecord]]:
+    """Like `read_jsonl`, each record with its line number (for good records too), so a
+    reader can say where every article came from."""
     for n, raw in enumerate(lines, 1):
         if not raw.strip():
             continue
-        yield parse_record(raw, n)
+        yield n, parse_record(raw, n)

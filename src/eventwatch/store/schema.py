@@ -1,0 +1,278 @@
+"""The event database's tables: SQLAlchemy 2 declarative models, portable between SQLite and
+PostgreSQL.
+
+One row of ``articles`` per distinct article text (its id is the SHA-256 of the normalised
+text, so the same article ingested twice is the same row), holding the full analysis as JSON;
+the layers of the analysis are unpacked into child tables for querying (``entities``,
+``mentions``, ``places``, ``times``, ``quotes``, ``events`` and ``actors``), all deleted with
+their article (``ON DELETE CASCADE``). ``ingest_runs`` and ``ingest_errors`` record what each
+ingest did.
+
+The schema is created and upgraded by the Alembic migrations in ``store/migrations``, never by
+``metadata.create_all``: the migrations also add what these models cannot say portably (the
+FTS5 index and its triggers on SQLite, the full-text GIN index on PostgreSQL).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, Double, ForeignKey,
+                        ForeignKeyConstraint, Index, Integer, MetaData, Text, TypeDecorator,
+                        UniqueConstraint)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+#: Constraint names that are the same on every backend, so that migrations can refer to them.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: An integer surrogate key: BIGINT on PostgreSQL, SQLite's INTEGER PRIMARY KEY (the rowid).
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+#: JSON documents: JSONB on PostgreSQL.
+Json = JSON().with_variant(JSONB(), "postgresql")
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware datetime, stored in UTC; read back aware on SQLite too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: the store keeps timezone-aware times")
+        return value.astimezone(dt.timezone.utc)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _article_fk() -> ForeignKey:
+    return ForeignKey("articles.id", ondelete="CASCADE")
+
+
+class IngestRun(Base):
+    """One ingest: when, from what, and what came of it."""
+
+    __tablename__ = "ingest_runs"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    sources: Mapped[list[str]] = mapped_column(Json)
+    counts: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    #: "running" until `Store.finish_run`, then "done", "failed", "interrupted", ...
+    status: Mapped[str] = mapped_column(Text)
+
+
+class IngestError(Base):
+    """An input that could not be read or analysed during a run."""
+
+    __tablename__ = "ingest_errors"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    run_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("ingest_runs.id", ondelete="CASCADE"), index=True)
+    #: Where it happened: a file name, URL, "line 12 of feed.jsonl", an article id.
+    origin: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class ArticleRow(Base):
+    """An article: its text, what is known about it, and its analysis (SCHEMA.md JSON)."""
+
+    __tablename__ = "articles"
+
+    #: SHA-256 (hex) of the text stripped and with whitespace runs collapsed to one space.
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    #: The id the input gave the article (a JSON Lines "id"), if any.
+    external_id: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text, index=True)
+    published: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    language: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    #: "analysed" or "skipped" (then `skip_reason` says why and `analysis` is null).
+    status: Mapped[str] = mapped_column(Text)
+    skip_reason: Mapped[str | None] = mapped_column(Text)
+    ingested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    analysis: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    run_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("ingest_runs.id", ondelete="SET NULL"), index=True)
+    #: A stable integer key in insertion order (set by the database: a trigger on SQLite, a
+    #: sequence default on PostgreSQL). The SQLite full-text index is keyed by it, as the
+    #: implicit rowid of a table with a text primary key may change on VACUUM.
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+
+
+class EntityRow(Base):
+    __tablename__ = "entities"
+
+    article_id: Mapped[str] = mapped_column(Text, _article_fk(), primary_key=True)
+    #: The entity's id within its article ("e1").
+    local_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    type: Mapped[str] = mapped_column(Text)
+    kb_id: Mapped[str | None] = mapped_column(Text)
+    actor_country: Mapped[str | None] = mapped_column(Text)
+    actor_sector: Mapped[str | None] = mapped_column(Text)
+
+
+class MentionRow(Base):
+    __tablename__ = "mentions"
+    __table_args__ = (
+        ForeignKeyConstraint(["article_id", "entity_id"], ["entities.article_id", "entities.local_id"],
+                             ondelete="CASCADE"),
+        Index(None, "article_id", "entity_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(Text, _article_fk())
+    #: The local id of the entity mentioned ("e1").
+    entity_id: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)
+
+
+class PlaceRow(Base):
+    __tablename__ = "places"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(Text, _article_fk(), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(Text)
+    geonameid: Mapped[int | None] = mapped_column(BigInteger)
+    lat: Mapped[float | None] = mapped_column(Double)
+    lon: Mapped[float | None] = mapped_column(Double)
+    country: Mapped[str | None] = mapped_column(Text, index=True)
+    kind: Mapped[str | None] = mapped_column(Text)
+    metonymic: Mapped[bool] = mapped_column(Boolean)
+
+
+class TimeRow(Base):
+    __tablename__ = "times"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(Text, _article_fk(), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    type: Mapped[str | None] = mapped_column(Text)
+    value: Mapped[str | None] = mapped_column(Text)
+
+
+class QuoteRow(Base):
+    __tablename__ = "quotes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(Text, _article_fk(), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(Text)
+    speaker_name: Mapped[str | None] = mapped_column(Text)
+    #: The local id of the speaker's entity, if known.
+    speaker_entity: Mapped[str | None] = mapped_column(Text)
+    cue_text: Mapped[str | None] = mapped_column(Text)
+
+
+class EventRow(Base):
+    """An event, flattened: its first source and target, date, place and CAMEO root."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        UniqueConstraint("article_id", "local_id"),
+        Index(None, "type", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(Text, _article_fk())
+    #: The event's id within its article ("ev1").
+    local_id: Mapped[str] = mapped_column(Text)
+    type: Mapped[str] = mapped_column(Text, index=True)
+    mode: Mapped[str | None] = mapped_column(Text)
+    context: Mapped[list[str] | None] = mapped_column(Json)
+    status: Mapped[str] = mapped_column(Text)
+    trigger_text: Mapped[str] = mapped_column(Text)
+    trigger_start: Mapped[int] = mapped_column(Integer)
+    trigger_end: Mapped[int] = mapped_column(Integer)
+    sentence_start: Mapped[int | None] = mapped_column(Integer)
+    sentence_end: Mapped[int | None] = mapped_column(Integer)
+    source_name: Mapped[str | None] = mapped_column(Text)
+    source_country: Mapped[str | None] = mapped_column(Text, index=True)
+    source_sector: Mapped[str | None] = mapped_column(Text)
+    target_name: Mapped[str | None] = mapped_column(Text)
+    target_country: Mapped[str | None] = mapped_column(Text, index=True)
+    target_sector: Mapped[str | None] = mapped_column(Text)
+    #: The TIMEX3 value as in SCHEMA.md ("2021-10-22/2021-10-23", "2021-08", "2021-W41").
+    date: Mapped[str | None] = mapped_column(Text)
+    #: Where the date came from: "text" or "published".
+    date_from: Mapped[str | None] = mapped_column(Text)
+    #: The first day `date` covers, for range filters; null when unknown ("XXXX-08").
+    day: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    location_name: Mapped[str | None] = mapped_column(Text)
+    lat: Mapped[float | None] = mapped_column(Double)
+    lon: Mapped[float | None] = mapped_column(Double)
+    location_country: Mapped[str | None] = mapped_column(Text, index=True)
+    geonameid: Mapped[int | None] = mapped_column(BigInteger)
+    #: The kind of the place (country, admin1, city, ...) when the article's places know it.
+    location_kind: Mapped[str | None] = mapped_column(Text)
+    quantities: Mapped[list[dict[str, Any]] | None] = mapped_column(Json)
+    cameo: Mapped[str | None] = mapped_column(Text)
+    confidence: Mapped[float | None] = mapped_column(Double)
+
+
+class ActorRow(Base):
+    """One row per actor per role of an event, so that every coordinated actor is queryable."""
+
+    __tablename__ = "actors"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    event_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("events.id", ondelete="CASCADE"),
+                                          index=True)
+    #: "source" or "target".
+    role: Mapped[str] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(Text, index=True)
+    country: Mapped[str | None] = mapped_column(Text, index=True)
+    sector: Mapped[str | None] = mapped_column(Text)
+    #: The local id of the actor's entity ("e3"), if any.
+    entity_id: Mapped[str | None] = mapped_column(Text)
+
+
+articles = ArticleRow.__table__
+entities = EntityRow.__table__
+mentions = MentionRow.__table__
+places = PlaceRow.__table__
+times = TimeRow.__table__
+quotes = QuoteRow.__table__
+events = EventRow.__table__
+actors = ActorRow.__table__
+ingest_runs = IngestRun.__table__
+ingest_errors = IngestError.__table__
+
+#: Tables that are no model's: the SQLite full-text index and its shadow tables.
+FTS_TABLE = "articles_fts"
+#: The PostgreSQL full-text GIN index (on an expression, so no model's either).
+FTS_INDEX = "ix_articles_fts"
