@@ -95,6 +95,20 @@ def test_cli_ingest_then_query(tmp_path):
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert len(rows) >= 3 and all(r["type"] == "COERCE" for r in rows)
 
+    # --near resolves a gazetteer place: Nairobi's story is within 50 km, Lagos's is not.
+    near = subprocess.run([sys.executable, "-m", "eventwatch.cli", "events", "--near", "Nairobi", "--km", "50",
+                           "--format", "jsonl"], capture_output=True, text=True, env=env, timeout=300)
+    assert near.returncode == 0, near.stderr
+    places = {json.loads(line)["location_name"] for line in near.stdout.splitlines()}
+    assert places == {"Nairobi"}
+
+    geo = tmp_path / "events.geojson"
+    exp = subprocess.run([sys.executable, "-m", "eventwatch.cli", "export", "--format", "geojson", str(geo)],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert exp.returncode == 0, exp.stderr
+    collection = json.loads(geo.read_text(encoding="utf-8"))
+    assert collection["type"] == "FeatureCollection" and len(collection["features"]) >= len(rows)
+
 
 KILLS = 10
 

@@ -17,7 +17,7 @@ DetectorFactory.seed = 0
 MIN_LETTERS = 20
 MIN_WORDS = 4
 #: Only the start of a long text is read: enough to judge, and bounded in time.
-SAMPLE_CHARS = 10_000
+SAMPLE_CHARS = 2_000
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
 

@@ -540,6 +540,10 @@ class Store:
     def _stream(self, stmt: Select[Any]) -> Iterator[dict[str, Any]]:
         """Rows of a query as dicts, fetched in batches (a server-side cursor on PostgreSQL)."""
         with self.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                # A cursor is planned for its first 10% of rows by default, which favours walking
+                # the ORDER BY index over the filters' indexes: plan for all the rows instead.
+                conn.exec_driver_sql("SET cursor_tuple_fraction = 1.0")
             result = conn.execution_options(yield_per=STREAM_BATCH).execute(stmt)
             try:
                 for row in result:
