@@ -46,4 +46,8 @@ if [ ! -f src/eventwatch/kb/data/gazetteer.sqlite ]; then
   "${PIP[@]}" install -r requirements-gazetteer.lock
   .venv/bin/python -m eventwatch.kb.build_gazetteer
 fi
+# The dashboard's front-end packages (Leaflet, world-atlas...) from npm, when npm is here.
+if [ ! -f src/eventwatch/web/static/vendor/leaflet/leaflet.js ]; then
+  scripts/web-assets.sh || echo "setup: no dashboard map assets (npm missing); everything else works" >&2
+fi
 echo "setup: ready ($(.venv/bin/eventwatch --version 2>/dev/null || echo eventwatch)); try: .venv/bin/eventwatch analyze samples/article.txt --published 2024-03-07 --format summary"

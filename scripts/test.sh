@@ -3,6 +3,6 @@
 # the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --test
 [ "${EVENTWATCH_SKIP_PG:-}" = 1 ] || scripts/system-deps.sh
+scripts/setup.sh --test
 exec .venv/bin/python -m pytest "$@"
