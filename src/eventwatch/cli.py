@@ -8,6 +8,7 @@
                       [--until D] [--near PLACE --km N] [--text QUERY] [--format F] [--out FILE]
     eventwatch articles [--text QUERY] [--since D] [--until D] [--source S] [--format F]
     eventwatch export --format parquet|csv|jsonl|json|geojson|gdelt OUT [filters]
+    eventwatch serve [--db URL] [--host 127.0.0.1] [--port 8000] [--token TOKEN]
 
 Exit status: 0 when every document was analysed; 1 when some JSON Lines records were bad
 (each reported on stderr with its line number; the others are still analysed); 2 when the
@@ -381,6 +382,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_event_filters(p)
     p.add_argument("--db", help=db_help)
     p.set_defaults(func=cmd_export)
+
+    from .web import cli as web_cli
+    web_cli.add_parser(sub)
     return parser
 
 
