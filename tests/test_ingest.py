@@ -134,11 +134,14 @@ def test_killed_runs_end_with_every_article_stored_exactly_once(db_url, tmp_path
 
     store = open_store(db_url)
     try:
-        assert store.counts()["articles"] == n, f"seed {seed}"
+        # The stories are variations of one template: some are near-duplicates of others and
+        # are stored as such (linked, not analysed). Every file is there once either way.
+        counts = store.counts()
+        assert counts["articles"] + counts["duplicates"] == n, f"seed {seed}: {counts}"
         per_article = {}
         for e in store.query_events():
             per_article[e["article_id"]] = per_article.get(e["article_id"], 0) + 1
-        assert len(per_article) == n, f"seed {seed}"
+        assert len(per_article) == counts["articles"], f"seed {seed}"
         for aid in per_article:
             analysis = store.article(aid)
             assert per_article[aid] == len(analysis["events"]), f"partial article {aid}, seed {seed}"

@@ -8,6 +8,7 @@
                       [--until D] [--near PLACE --km N] [--text QUERY] [--format F] [--out FILE]
     eventwatch articles [--text QUERY] [--since D] [--until D] [--source S] [--format F]
     eventwatch export --format parquet|csv|jsonl|json|geojson|gdelt OUT [filters]
+    eventwatch stories [--db URL] [--type T] [--country ISO3] [--since D] [--until D] [--rebuild]
     eventwatch serve [--db URL] [--host 127.0.0.1] [--port 8000] [--token TOKEN]
 
 Exit status: 0 when every document was analysed; 1 when some JSON Lines records were bad
@@ -190,7 +191,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     store = open_store(_db(args))
     try:
         report = ingest(args.sources, store, published=args.published, workers=args.workers,
-                        batch_size=args.batch_size, progress=not args.quiet and sys.stderr.isatty())
+                        batch_size=args.batch_size, progress=not args.quiet and sys.stderr.isatty(),
+                        dedup=not args.no_dedup, dedup_threshold=args.dedup_threshold,
+                        reanalyse_duplicates=args.reanalyse_duplicates, stories=not args.no_stories)
     finally:
         store.close()
     print(report.summary(), file=sys.stderr)
@@ -355,6 +358,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1, help="analysis processes (models load once in each)")
     p.add_argument("--batch-size", type=int, default=32, help="articles per transaction")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--no-dedup", action="store_true", help="analyse near-duplicate articles like any other")
+    p.add_argument("--dedup-threshold", type=float, default=0.6,
+                   help="similarity (estimated Jaccard of word 5-grams) from which an article is a "
+                        "near-duplicate of a stored one (default 0.6)")
+    p.add_argument("--reanalyse-duplicates", action="store_true",
+                   help="analyse near-duplicates too (they stay linked to their original)")
+    p.add_argument("--no-stories", action="store_true", help="do not merge the new events into stories")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("events", help="query the stored events")
@@ -382,6 +392,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_event_filters(p)
     p.add_argument("--db", help=db_help)
     p.set_defaults(func=cmd_export)
+
+    from . import stories_cli
+    stories_cli.add_parser(sub)
 
     from .web import cli as web_cli
     web_cli.add_parser(sub)

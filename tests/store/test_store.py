@@ -50,7 +50,7 @@ def test_save_then_save_again_is_a_no_op(store):
     run = store.begin_run(["samples"])
     assert store.save_batch(run, all_docs(), [skipped_article()]) == 5  # analysed ones
     before, rows_before = store.counts(), table_counts(store)
-    assert before == {"articles": 5, "skipped": 1, "events": 7, "errors": 0, "runs": 1}
+    assert before == {"articles": 5, "skipped": 1, "duplicates": 0, "events": 7, "errors": 0, "runs": 1}
     assert store.save_batch(run, all_docs(), [skipped_article()]) == 0
     assert store.save_batch(run, [], [skipped_article()]) == 0
     assert store.save_batch(store.begin_run(["again"]), all_docs()) == 0

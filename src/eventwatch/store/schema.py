@@ -18,8 +18,8 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, Double, ForeignKey,
-                        ForeignKeyConstraint, Index, Integer, MetaData, Text, TypeDecorator,
-                        UniqueConstraint)
+                        ForeignKeyConstraint, Index, Integer, LargeBinary, MetaData, Text,
+                        TypeDecorator, UniqueConstraint)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -110,7 +110,8 @@ class ArticleRow(Base):
     published: Mapped[dt.date | None] = mapped_column(Date, index=True)
     language: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
-    #: "analysed" or "skipped" (then `skip_reason` says why and `analysis` is null).
+    #: "analysed", "skipped" (then `skip_reason` says why and `analysis` is null) or
+    #: "duplicate" (a near-duplicate of `duplicate_of`, stored unanalysed: `analysis` is null).
     status: Mapped[str] = mapped_column(Text)
     skip_reason: Mapped[str | None] = mapped_column(Text)
     ingested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
@@ -121,6 +122,12 @@ class ArticleRow(Base):
     #: sequence default on PostgreSQL). The SQLite full-text index is keyed by it, as the
     #: implicit rowid of a table with a text primary key may change on VACUUM.
     seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    #: The article this one is a near-duplicate of (an edited or republished copy), if any:
+    #: set for status "duplicate", and for duplicates analysed all the same.
+    duplicate_of: Mapped[str | None] = mapped_column(
+        Text, ForeignKey("articles.id", ondelete="SET NULL"), index=True)
+    #: The estimated Jaccard similarity (MinHash) to `duplicate_of`.
+    similarity: Mapped[float | None] = mapped_column(Double)
 
 
 class EntityRow(Base):
@@ -261,6 +268,65 @@ class ActorRow(Base):
     entity_id: Mapped[str | None] = mapped_column(Text)
 
 
+class StoryRow(Base):
+    """A story: the events of several articles (several outlets) that report one real event.
+
+    Filled by `eventwatch.stories` (incrementally as events are stored, or by
+    ``rebuild_stories``); the aggregates are recomputed from the members whenever they change.
+    """
+
+    __tablename__ = "stories"
+    __table_args__ = (
+        Index(None, "type", "last_day"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    #: The PLOVER type of the story (its first event's).
+    type: Mapped[str] = mapped_column(Text)
+    #: The days the members' dates cover (null when no member has a known date).
+    first_day: Mapped[dt.date | None] = mapped_column(Date)
+    last_day: Mapped[dt.date | None] = mapped_column(Date)
+    #: The best date value (TIMEX3): the most reported of the most precise ones.
+    date: Mapped[str | None] = mapped_column(Text)
+    #: The most reported place.
+    place_name: Mapped[str | None] = mapped_column(Text)
+    lat: Mapped[float | None] = mapped_column(Double)
+    lon: Mapped[float | None] = mapped_column(Double)
+    country: Mapped[str | None] = mapped_column(Text, index=True)
+    n_events: Mapped[int] = mapped_column(Integer)
+    n_articles: Mapped[int] = mapped_column(Integer)
+    #: Distinct outlets (article `source`, else the URL's host, else the article).
+    n_sources: Mapped[int] = mapped_column(Integer)
+    #: The earliest and latest publication dates of the members' articles.
+    first_reported: Mapped[dt.date | None] = mapped_column(Date)
+    last_reported: Mapped[dt.date | None] = mapped_column(Date)
+    #: Every quantity reported, with the event, article and source it came from.
+    quantities: Mapped[list[dict[str, Any]] | None] = mapped_column(Json)
+
+
+class StoryMemberRow(Base):
+    """An event's membership of a story: the score and the reasons it joined."""
+
+    __tablename__ = "story_members"
+
+    event_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("events.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    story_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("stories.id", ondelete="CASCADE"),
+                                          index=True)
+    score: Mapped[float | None] = mapped_column(Double)
+    reasons: Mapped[dict[str, Any] | None] = mapped_column(Json)
+
+
+class SignatureRow(Base):
+    """The MinHash signature of an article's text (`eventwatch.dedup`: 128 uint32 values,
+    little-endian), from which the near-duplicate index is rebuilt."""
+
+    __tablename__ = "signatures"
+
+    article_id: Mapped[str] = mapped_column(Text, _article_fk(), primary_key=True)
+    minhash: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 articles = ArticleRow.__table__
 entities = EntityRow.__table__
 mentions = MentionRow.__table__
@@ -271,6 +337,9 @@ events = EventRow.__table__
 actors = ActorRow.__table__
 ingest_runs = IngestRun.__table__
 ingest_errors = IngestError.__table__
+signatures = SignatureRow.__table__
+stories = StoryRow.__table__
+story_members = StoryMemberRow.__table__
 
 #: Tables that are no model's: the SQLite full-text index and its shadow tables.
 FTS_TABLE = "articles_fts"

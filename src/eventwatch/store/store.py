@@ -33,6 +33,7 @@ from .rows import DocumentRows, article_row
 from .rows import article_id as _article_id
 from .schema import (actors, articles, entities, events, ingest_errors, ingest_runs, mentions,
                      places, quotes, times)
+from .schema import signatures as signatures_table
 
 #: Mean Earth radius (km), for haversine distances.
 EARTH_KM = 6371.0088
@@ -322,32 +323,60 @@ class Store:
         return ins(articles).on_conflict_do_nothing(index_elements=[articles.c.id]).returning(articles.c.id)
 
     def save_batch(self, run_id: int | None, docs: Iterable[Document],
-                   skipped: Iterable[tuple[Article, str]] = ()) -> int:
-        """Store analysed documents and skipped articles (with the reason) in one transaction.
+                   skipped: Iterable[tuple[Article, str]] = (),
+                   duplicates: Iterable[tuple[Article | Document, str, float]] = (),
+                   signatures: dict[str, bytes] | None = None) -> int:
+        """Store analysed documents, skipped articles (with the reason) and near-duplicates in
+        one transaction, with the MinHash signatures given (article id -> `dedup.signature_bytes`).
 
-        Articles already stored (same normalised text) are left as they are, so saving again is
-        a no-op; an error anywhere rolls the whole batch back. Returns the number of analysed
-        articles added (new skipped articles are stored too, but not counted: like `counts`,
-        which tells "articles" from "skipped").
+        `duplicates` are (article, id of its original, similarity): an `Article` is stored with
+        status "duplicate" (its text kept, no analysis); a `Document` (a duplicate analysed all
+        the same) as analysed, with its analysis rows; both linked to the original, which must
+        be stored already or be in this batch. Articles already stored (same normalised text)
+        are left as they are, so saving again is a no-op; an error anywhere rolls the whole
+        batch back. Returns the number of analysed articles added (new skipped articles and
+        duplicates are stored too, but not counted: like `counts`, which tells them apart).
         """
         now = _utcnow()
-        pending: dict[str, tuple[Document | Article, str | None]] = {}  # id -> (item, skip reason)
+        # id -> (item, skip reason, (original id, similarity) or None)
+        pending: dict[str, tuple[Document | Article, str | None, tuple[str, float] | None]] = {}
         for doc in docs:
-            pending.setdefault(_article_id(doc.text), (doc, None))
+            pending.setdefault(_article_id(doc.text), (doc, None, None))
         for art, reason in skipped:
-            pending.setdefault(_article_id(art.text), (art, str(reason)))
+            pending.setdefault(_article_id(art.text), (art, str(reason), None))
+        for art, original, similarity in duplicates:
+            pending.setdefault(_article_id(art.text), (art, None, (str(original), float(similarity))))
         if not pending:
             return 0
+
+        def row(aid: str, item: Document | Article, reason: str | None,
+                link: tuple[str, float] | None) -> dict[str, Any]:
+            if reason is not None:
+                out = article_row(item, aid, run_id, now, status="skipped", skip_reason=reason)
+            elif isinstance(item, Document):
+                out = article_row(item, aid, run_id, now, status="analysed")
+            else:
+                out = article_row(item, aid, run_id, now, status="duplicate")
+            out["duplicate_of"], out["similarity"] = link if link is not None else (None, None)
+            return out
+
         with self._write() as conn, conn.begin():
             known = self._known(conn, pending)
-            new = [
-                article_row(item, aid, run_id, now, status="analysed") if reason is None else
-                article_row(item, aid, run_id, now, status="skipped", skip_reason=reason)
-                for aid, (item, reason) in pending.items() if aid not in known]
-            if not new:
+            # Originals first, then (in a statement of their own) the rows that refer to them.
+            new = [row(aid, *entry) for aid, entry in pending.items() if aid not in known and entry[2] is None]
+            linked = [row(aid, *entry) for aid, entry in pending.items() if aid not in known and entry[2] is not None]
+            if not new and not linked:
                 return 0
-            added = set(conn.execute(self._insert_ignoring_duplicates(), new).scalars())
-            analysed = [(aid, item) for aid, (item, reason) in pending.items()
+            added: set[str] = set()
+            for rows_ in (new, linked):
+                if rows_:
+                    added.update(conn.execute(self._insert_ignoring_duplicates(), rows_).scalars())
+            if signatures:
+                sig_rows = [{"article_id": aid, "minhash": bytes(blob)}
+                            for aid, blob in signatures.items() if aid in added]
+                if sig_rows:
+                    conn.execute(insert(signatures_table), sig_rows)
+            analysed = [(aid, item) for aid, (item, reason, _) in pending.items()
                         if aid in added and reason is None and isinstance(item, Document)]
             tables: dict[str, list[dict[str, Any]]] = {
                 "entities": [], "mentions": [], "places": [], "times": [], "quotes": [], "events": []}
@@ -373,6 +402,18 @@ class Store:
                     conn.execute(insert(actors), [{**row, "event_id": event_ids[i]} for i, row in actor_rows])
             return len(analysed)
 
+    def load_signatures(self) -> Iterator[tuple[str, bytes]]:
+        """Every stored (article id, MinHash signature bytes), streamed: what
+        `eventwatch.dedup.NearDuplicates` rebuilds its index from."""
+        stmt = select(signatures_table.c.article_id, signatures_table.c.minhash)
+        with self.engine.connect() as conn:
+            result = conn.execution_options(yield_per=10 * STREAM_BATCH).execute(stmt)
+            try:
+                for aid, blob in result:
+                    yield aid, bytes(blob)
+            finally:
+                result.close()
+
     def delete_article(self, article_id: str) -> bool:
         """Delete an article and everything found in it; whether it was there."""
         with self._write() as conn, conn.begin():
@@ -381,8 +422,9 @@ class Store:
     # ---- reading
 
     def article(self, article_id: str) -> dict[str, Any] | None:
-        """The stored analysis (SCHEMA.md JSON) of an article; for a skipped article, its
-        fields with ``status`` "skipped" and the ``skip_reason``; None if unknown."""
+        """The stored analysis (SCHEMA.md JSON) of an article; for a skipped article or a
+        near-duplicate, its fields with the ``status`` ("skipped", "duplicate"), the
+        ``skip_reason``, and the ``duplicate_of`` and ``similarity``; None if unknown."""
         with self.engine.connect() as conn:
             row = conn.execute(select(articles).where(articles.c.id == article_id)).first()
         if row is None:
@@ -391,16 +433,19 @@ class Store:
             return dict(row.analysis)
         return {"id": row.external_id, "title": row.title, "url": row.url, "source": row.source,
                 "published": row.published.isoformat() if row.published else None,
-                "text": row.text, "status": row.status, "skip_reason": row.skip_reason}
+                "text": row.text, "status": row.status, "skip_reason": row.skip_reason,
+                "duplicate_of": row.duplicate_of, "similarity": row.similarity}
 
     def counts(self) -> dict[str, int]:
-        """How many analysed articles, skipped articles, events, errors and runs are stored."""
+        """How many analysed articles, skipped articles, near-duplicates (stored unanalysed),
+        events, errors and runs are stored."""
         with self.engine.connect() as conn:
             by_status = dict(conn.execute(
                 select(articles.c.status, func.count()).group_by(articles.c.status)).all())
             return {
                 "articles": int(by_status.get("analysed", 0)),
                 "skipped": int(by_status.get("skipped", 0)),
+                "duplicates": int(by_status.get("duplicate", 0)),
                 "events": int(conn.execute(select(func.count()).select_from(events)).scalar_one()),
                 "errors": int(conn.execute(select(func.count()).select_from(ingest_errors)).scalar_one()),
                 "runs": int(conn.execute(select(func.count()).select_from(ingest_runs)).scalar_one()),
@@ -515,7 +560,7 @@ class Store:
                        with_text: bool = False) -> Iterator[dict[str, Any]]:
         """Stored articles matching every filter given, streamed as dicts (without the
         analysis; with the text if `with_text`). `since`/`until` (inclusive) are on the
-        publication date, `source` and `status` ("analysed", "skipped") exact, `text` a
+        publication date, `source` and `status` ("analysed", "skipped", "duplicate") exact, `text` a
         full-text search."""
         cols = [c for c in articles.c
                 if c.name not in ("analysis", "seq") and (with_text or c.name != "text")]

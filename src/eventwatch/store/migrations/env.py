@@ -27,9 +27,23 @@ def include_name(name: str | None, type_: str, parent_names: object) -> bool:
     return name != FTS_INDEX
 
 
+def sqlite_inline_fk(obj: object, type_: str) -> bool:
+    """Whether `obj` is the foreign key of ``articles.duplicate_of``: on SQLite it is a column
+    constraint (added by ``ALTER TABLE ADD COLUMN``, see 0002), which SQLAlchemy reflects
+    without its name and ON DELETE (SQLite itself has them: ``PRAGMA foreign_key_list``), so
+    autogenerate must not compare it."""
+    if type_ != "foreign_key_constraint":
+        return False
+    table = getattr(getattr(obj, "parent", None), "name", None) or getattr(getattr(obj, "table", None), "name", None)
+    return table == "articles" and [c.name for c in getattr(obj, "columns", [])] == ["duplicate_of"]
+
+
 def _configure(connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
     context.configure(connection=connection, target_metadata=target_metadata,
-                      include_name=include_name, render_as_batch=connection.dialect.name == "sqlite",
+                      include_name=include_name,
+                      include_object=lambda obj, name, type_, reflected, other:
+                          not (sqlite and sqlite_inline_fk(obj, type_)), render_as_batch=connection.dialect.name == "sqlite",
                       compare_type=True)
 
 
