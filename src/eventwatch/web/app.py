@@ -500,6 +500,45 @@ def create_app(db: str, *, token: str | None = None, max_body: int = 1_000_000) 
         return page(request, "article.html",
                     {**data, "html": highlight(text, spans_of(data)), "event_items": evs}, format)
 
+    # ------------------------------------------------------------------ stories
+
+    @app.get("/api/stories", response_model=list[dict[str, Any]], tags=["stories"])
+    def api_stories(store: StoreDep, type: Annotated[str | None, Query(max_length=20)] = None,
+                    country: Annotated[str | None, Query(max_length=3)] = None,
+                    since: dt.date | None = None, until: dt.date | None = None,
+                    min_articles: Annotated[int | None, Query(ge=1, le=100_000)] = None,
+                    limit: Limit = 100) -> Any:
+        """Stories (one real event reported by one or more articles), latest first."""
+        from .. import stories
+        return jsonable_encoder(stories.query_stories(store, type=type, country=country, since=since,
+                                                      until=until, min_articles=min_articles, limit=limit))
+
+    @app.get("/api/stories/{story_id}", response_model=dict[str, Any], tags=["stories"],
+             responses={404: {"description": "no such story"}})
+    def api_story(store: StoreDep, story_id: Annotated[int, PathParam(ge=1, le=2**62)]) -> Any:
+        """One story: its reports (each with why it belongs) and every source's figures."""
+        from .. import stories
+        found = stories.story(store, story_id)
+        if found is None:
+            raise HTTPException(404, f"no story {story_id}")
+        return jsonable_encoder(found)
+
+    @app.get("/stories", include_in_schema=False)
+    def stories_page(request: Request, store: StoreDep, type: str | None = None, country: str | None = None,
+                     min_articles: int | None = None, format: PageFormat = "html") -> Response:
+        from .. import stories
+        rows = stories.query_stories(store, type=type or None, country=country or None,
+                                     min_articles=min_articles, limit=500)
+        return page(request, "stories.html", {"stories": rows}, format)
+
+    @app.get("/stories/{story_id}", include_in_schema=False)
+    def story_page(request: Request, store: StoreDep, story_id: int, format: PageFormat = "html") -> Response:
+        from .. import stories
+        found = stories.story(store, story_id)
+        if found is None:
+            raise HTTPException(404, f"no story {story_id}")
+        return page(request, "story.html", found, format)
+
     @app.get("/actors/{name:path}", include_in_schema=False)
     def actor_page(request: Request, store: StoreDep, name: str, format: PageFormat = "html") -> Response:
         return page(request, "actor.html", _actor(store, name), format)
