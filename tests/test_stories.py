@@ -274,3 +274,13 @@ def test_cli(tmp_path, capsys):
     assert args.func(args) == 0
     out = capsys.readouterr().out
     assert out.startswith("id") and "Goma" in out and "Bunia" in out
+
+    # Exports per story: with its reports (and why each belongs), or flat CSV.
+    args = parser.parse_args(["stories", "--db", db, "--format", "jsonl", "--min-articles", "2", "--members"])
+    assert args.func(args) == 0
+    full = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(full) == 1 and len(full[0]["members"]) >= 3 and all(m["reasons"] for m in full[0]["members"])
+    args = parser.parse_args(["stories", "--db", db, "--format", "csv"])
+    assert args.func(args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("id,") and len(lines) >= 3

@@ -29,7 +29,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--until", help="stories covering this day or earlier")
     p.add_argument("--min-articles", type=int, default=None, help="at least N articles")
     p.add_argument("--limit", type=int, default=None)
-    p.add_argument("--format", choices=("table", "jsonl", "json"), default="table")
+    p.add_argument("--format", choices=("table", "jsonl", "json", "csv"), default="table")
+    p.add_argument("--members", action="store_true",
+                   help="with each story's reports (why each belongs) and figures by source (json, jsonl)")
     p.add_argument("--rebuild", action="store_true", help="recompute every story first (maintenance)")
     p.set_defaults(func=cmd_stories)
     return p
@@ -47,7 +49,7 @@ def _table(rows: list[dict[str, Any]], out: Any) -> None:
 
 def cmd_stories(args: argparse.Namespace) -> int:
     from .store import open_store
-    from .stories import assign_new, query_stories, rebuild_stories
+    from .stories import assign_new, query_stories, rebuild_stories, story
 
     db = args.db or os.environ.get("EVENTWATCH_DB") or DEFAULT_DB
     with open_store(db) as store:
@@ -58,12 +60,24 @@ def cmd_stories(args: argparse.Namespace) -> int:
             assign_new(store)
         rows = query_stories(store, type=args.type, country=args.country, since=args.since,
                              until=args.until, min_articles=args.min_articles, limit=args.limit)
+        if args.members and args.format in ("json", "jsonl"):
+            rows = [story(store, r["id"]) or r for r in rows]
     if args.format == "json":
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")
     elif args.format == "jsonl":
         for r in rows:
             sys.stdout.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
+    elif args.format == "csv":
+        import csv
+        writer = None
+        for r in rows:
+            flat = {k: (json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, (list, dict)) else v)
+                    for k, v in r.items()}
+            if writer is None:
+                writer = csv.DictWriter(sys.stdout, fieldnames=list(flat))
+                writer.writeheader()
+            writer.writerow(flat)
     else:
         _table(rows, sys.stdout)
     return 0
