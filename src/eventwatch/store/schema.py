@@ -278,6 +278,8 @@ class StoryRow(Base):
     __tablename__ = "stories"
     __table_args__ = (
         Index(None, "type", "last_day"),
+        # A new event's candidates: same type, same country (or no place), recent days.
+        Index(None, "type", "country", "last_day"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
