@@ -18,7 +18,6 @@ import json
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -149,22 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pg-url")
     ap.add_argument("--out", type=Path)
     args = ap.parse_args(argv)
-    results = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        if args.db in ("sqlite", "both"):
-            results["sqlite"] = run(str(Path(tmp) / "bench.db"), args)
-            print(f"sqlite      {results['sqlite']}", flush=True)
-        if args.db in ("postgresql", "both"):
-            if args.pg_url:
-                results["postgresql"] = run(args.pg_url, args)
-            else:
-                sys.path.insert(0, str(ROOT / "tests"))
-                import contextlib
-
-                from conftest_pg import _start_cluster
-                with contextlib.contextmanager(_start_cluster)() as server:
-                    results["postgresql"] = run(server.create_database(), args)
-            print(f"postgresql  {results['postgresql']}", flush=True)
+    from databases import on_databases  # bench/databases.py
+    results = on_databases(args.db, args.pg_url, lambda url: run(url, args))
     for name, r in results.items():
         verdict = "ok" if r["p95_ms"] < 50 else "over the goal"
         print(f"{name}: p95 {r['p95_ms']} ms of story work per article of {PER_ARTICLE} events "
