@@ -175,9 +175,10 @@ def cmd_stages(args: argparse.Namespace) -> int:
 DEFAULT_DB = "eventwatch.db"
 
 
-def _db(args: argparse.Namespace) -> str:
+def store_location(db: str | None) -> str:
+    """The store a command uses: ``--db``, else $EVENTWATCH_DB, else `DEFAULT_DB`."""
     import os
-    return args.db or os.environ.get("EVENTWATCH_DB") or DEFAULT_DB
+    return db or os.environ.get("EVENTWATCH_DB") or DEFAULT_DB
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -188,7 +189,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for source in args.sources:
         if not source.startswith(("http://", "https://")) and not Path(source).exists():
             raise InputError(f"{source}: no such file or directory")
-    store = open_store(_db(args))
+    store = open_store(store_location(args.db))
     try:
         report = ingest(args.sources, store, published=args.published, workers=args.workers,
                         batch_size=args.batch_size, progress=not args.quiet and sys.stderr.isatty(),
@@ -250,7 +251,7 @@ def cmd_events(args: argparse.Namespace) -> int:
     """Query the stored events; every filter combines with the others."""
     from .store import open_store
 
-    store = open_store(_db(args))
+    store = open_store(store_location(args.db))
     try:
         rows = store.query_events(**_event_filters(args), limit=args.limit)
         _write_rows(rows, args.format, args.out)
@@ -264,7 +265,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
     import csv
     from .store import open_store
 
-    store = open_store(_db(args))
+    store = open_store(store_location(args.db))
     try:
         rows = store.query_articles(text=args.text, since=args.since, until=args.until,
                                     source=args.source, limit=args.limit)
@@ -296,7 +297,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Export the stored events (all, or those matching the filters) to a file."""
     from .store import open_store
 
-    store = open_store(_db(args))
+    store = open_store(store_location(args.db))
     try:
         _write_rows(store.query_events(**_event_filters(args)), args.format, args.out)
     finally:

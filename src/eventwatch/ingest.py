@@ -227,7 +227,7 @@ def ingest(sources: list[str], store, *, published: str | None = None, workers: 
         nonlocal batch, skipped, ready
         if not (batch or skipped or ready):
             return
-        in_batch = {store.article_id(doc.text): doc for doc in batch}
+        in_batch = {doc.id: doc for doc in batch}  # ids are the text hashes, set in fresh()
         docs: list[Document] = []
         dups: list[tuple[Article | Document, str, float]] = []
         for aid, doc in in_batch.items():
@@ -251,7 +251,7 @@ def ingest(sources: list[str], store, *, published: str | None = None, workers: 
         for doc, error in _analysed(_chunks(fresh(), CHUNK), workers):
             if error is not None:
                 fail(doc.url or doc.source or doc.id or "?", f"analysis failed: {error}")
-                aid = store.article_id(doc.text)
+                aid = doc.id
                 if aid in unsaved:  # not stored: not an original for anyone
                     del unsaved[aid]
                     failed.add(aid)

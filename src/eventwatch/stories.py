@@ -37,10 +37,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 
+from .sources.items import site_of
 from .store.schema import actors, articles, events, stories, story_members
 from .store.store import Store, _as_date, haversine_km
 
@@ -564,16 +564,6 @@ def _assign(conn: Any, ids: Sequence[int]) -> dict[int, int]:
     return out
 
 
-def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return None
-    return host[4:] if host and host.startswith("www.") else host
-
-
 def _refresh(conn: Any, story_ids: Iterable[int]) -> None:
     """Recompute the aggregates of these stories from their members; delete empty ones."""
     sids = sorted(set(story_ids))
@@ -615,11 +605,11 @@ def _aggregate(rs: list[Any]) -> dict[str, Any]:
     country = place.location_country if place is not None else (
         Counter(r.location_country or r.source_country for r in rs
                 if r.location_country or r.source_country).most_common(1) or [(None, 0)])[0][0]
-    outlets = {r.source or _host(r.url) or r.article_id for r in rs}
+    outlets = {r.source or site_of(r.url) or r.article_id for r in rs}
     published = [r.published for r in rs if r.published is not None]
     quantities = [{"text": q.get("text"), "value": q.get("value"), "unit": q.get("unit"),
                    "event_id": r.id, "article_id": r.article_id,
-                   "source": r.source or _host(r.url), "url": r.url}
+                   "source": r.source or site_of(r.url), "url": r.url}
                   for r in rs for q in (r.quantities or [])]
     types = Counter(r.type for r in rs)
     return {
@@ -755,7 +745,7 @@ def story(store: Store, story_id: int) -> dict[str, Any] | None:
     out["members"] = []
     for m in members:
         d = dict(m._mapping)
-        d["source"] = d["source"] or _host(d["url"])
+        d["source"] = d["source"] or site_of(d["url"])
         if d["published"] is not None:
             d["published"] = d["published"].isoformat()
         out["members"].append(d)

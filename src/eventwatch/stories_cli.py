@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from typing import Any
 
-DEFAULT_DB = "eventwatch.db"
+from .cli import DEFAULT_DB, store_location
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -51,7 +50,7 @@ def cmd_stories(args: argparse.Namespace) -> int:
     from .store import open_store
     from .stories import assign_new, query_stories, rebuild_stories, story
 
-    db = args.db or os.environ.get("EVENTWATCH_DB") or DEFAULT_DB
+    db = store_location(args.db)
     with open_store(db) as store:
         if args.rebuild:
             n = rebuild_stories(store)

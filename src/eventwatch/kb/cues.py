@@ -62,6 +62,14 @@ def table() -> dict[str, tuple[int, int]]:
     return {k: (h, s) for k, (h, s) in data["patterns"].items()}
 
 
+@functools.cache
+def bases(min_precision: float, min_seen: int = 5) -> frozenset[str]:
+    """The "lemma/POS" cues that have some pattern at least this precise, so that a token
+    whose word has none needs no patterns built."""
+    return frozenset("/".join(key.split("/")[:2]) for key, (hits, seen) in table().items()
+                     if seen >= min_seen and hits / seen >= min_precision)
+
+
 def precision(key: str, min_seen: int = 5) -> float:
     """How often a pattern's content was attributed content in the corpus (0 when unseen)."""
     hits, seen = table().get(key, (0, 0))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from ..document import Document, Quote, Speaker
-from ..kb.cues import content_span, patterns as cue_patterns, precision as cue_precision
+from ..kb.cues import bases as cue_bases, content_span, patterns as cue_patterns, precision as cue_precision
 from ..pipeline import Stage, stage
 from .gender import gender
 from .refer import PRONOUNS, entity_at, referent
@@ -124,6 +124,19 @@ def _opens_statement(text: str, start: int, end: int) -> bool:
     said"), where "called it “peanuts,”" is inside a sentence."""
     return bool(_words(text[start:end])) and _STATEMENT_START.search(text, max(0, start - 4), start) is not None \
         and _STATEMENT_END.match(text, end - 1) is not None
+
+
+def _reported_raw(text: str, content: tuple[int, int], cue: Token, subject: Token | None,
+                  direct: list[tuple[int, int]]) -> list[_Raw]:
+    """Reported speech with this content, unless it is empty or mostly a direct quotation
+    already taken; "mixed" when it quotes some words."""
+    s, e = _trim(text, *content)
+    if _words(text[s:e]) < 1:
+        return []
+    overlap = sum(max(0, min(e, qe) - max(s, qs)) for qs, qe in direct)
+    if overlap >= (e - s) * 0.5:
+        return []
+    return [_Raw(s, e, "mixed" if overlap else "indirect", cue, subject)]
 
 
 def _split_by_cue(text: str, first: _Raw, second: _Raw) -> bool:
@@ -241,9 +254,9 @@ class QuotesStage(Stage):
                 b.pieces = (a.pieces or [(a.start, a.end)]) + (b.pieces or [(b.start, b.end)])
                 b.start = a.start
                 del raws[i]
-        inside = [(s, e) for r in raws for s, e in (r.pieces or [(r.start, r.end)])]
+        direct = [(s, e) for r in raws for s, e in (r.pieces or [(r.start, r.end)])]
         for tok in sdoc:
-            raws.extend(self._reported(tok, text, inside))
+            raws.extend(self._reported(tok, text, direct))
         raws.extend(self._headlines(doc, sdoc, [(r.start, r.end) for r in raws]))
         doc.quotes = []
         last: tuple[int, Speaker] | None = None  # the latest named speaker, and where
@@ -290,9 +303,11 @@ class QuotesStage(Stage):
                     best, best_dist = tok, dist
         return best
 
-    def _learned(self, tok: Token, text: str, inside: list[tuple[int, int]]) -> list[_Raw]:
+    def _learned(self, tok: Token, text: str, direct: list[tuple[int, int]]) -> list[_Raw]:
         """Reported speech by the learned cue patterns (`kb.cues`): the most precise pattern
         of this token, if precise enough."""
+        if f"{tok.lemma_.lower()}/{tok.pos_}" not in cue_bases(LEARNED_PRECISION):
+            return []  # most words are no cue by any pattern: skip building them
         best = None
         for key, head in cue_patterns(tok):
             p = cue_precision(key)
@@ -301,22 +316,19 @@ class QuotesStage(Stage):
         if best is None:
             return []
         _, key, head = best
-        s, e = _trim(text, *content_span(key, tok, head))
-        if _words(text[s:e]) < 1 or s <= tok.idx < e:
+        content = content_span(key, tok, head)
+        if content[0] <= tok.idx < content[1]:
             return []
         subject = _according_to(tok) if tok.lower_ == "according" else _subject(tok)
-        overlap = sum(max(0, min(e, qe) - max(s, qs)) for qs, qe in inside)
-        if overlap >= (e - s) * 0.5:
-            return []
-        return [_Raw(s, e, "mixed" if overlap else "indirect", tok, subject)]
+        return _reported_raw(text, content, tok, subject, direct)
 
-    def _reported(self, tok: Token, text: str, inside: list[tuple[int, int]]) -> list[_Raw]:
+    def _reported(self, tok: Token, text: str, direct: list[tuple[int, int]]) -> list[_Raw]:
         """Reported speech at a token: by the verb lexicons above, else by the patterns learned
         from an annotated corpus (`kb.cues`), which reach the long tail of cues ("touted",
         "weighed in on", "is calling for")."""
-        return self._rules(tok, text, inside) or self._learned(tok, text, inside)
+        return self._rules(tok, text, direct) or self._learned(tok, text, direct)
 
-    def _rules(self, tok: Token, text: str, inside: list[tuple[int, int]]) -> list[_Raw]:
+    def _rules(self, tok: Token, text: str, direct: list[tuple[int, int]]) -> list[_Raw]:
         content = None
         subject = None
         lemma = tok.lemma_.lower()
@@ -353,13 +365,7 @@ class QuotesStage(Stage):
         passive = subject is None and any(c.dep_ == "nsubjpass" for c in tok.children)
         if content is None or (subject is None and not passive):
             return []  # ("we are being told that ...": said by someone unnamed)
-        s, e = _trim(text, *content)
-        if _words(text[s:e]) < 1:
-            return []
-        overlap = sum(max(0, min(e, qe) - max(s, qs)) for qs, qe in inside)
-        if overlap >= (e - s) * 0.5:
-            return []
-        return [_Raw(s, e, "mixed" if overlap else "indirect", tok, subject)]
+        return _reported_raw(text, content, tok, subject, direct)
 
     def _headlines(self, doc: Document, sdoc, taken: list[tuple[int, int]]) -> list[_Raw]:
         """Headline-style attributions: "Trump: We Will Build the Wall", "Wash Post Fact-Check:

@@ -30,7 +30,7 @@ from .. import __version__
 from ..document import Article
 from ..errors import InputError
 from .html import ExtractionError, extract
-from .items import Item, article_item
+from .items import Item, article_item, site_of
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +222,7 @@ def _read_entry(entry, link: str, feed, http: httpx.Client, timeout: float, max_
         if content is None:
             return Item.failed(link, exc.args[0])
         log.info("%s: %s; using the full text the feed carries", link, exc.args[0])
-        article = Article(text=content, url=link, source=_host(link) or feed.feed.get("title"))
+        article = Article(text=content, url=link, source=site_of(link) or feed.feed.get("title"))
     if article.title is None:
         article.title = title
     return article_item(article, link, published)
@@ -297,8 +297,3 @@ def _modified(state: State | None, url: str) -> str | None:
 
 def _is_url(value: str) -> bool:
     return urlsplit(value).scheme.lower() in ("http", "https")
-
-
-def _host(url: str) -> str | None:
-    host = urlsplit(url).hostname
-    return host.removeprefix("www.") if host else None

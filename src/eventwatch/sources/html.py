@@ -20,6 +20,7 @@ from trafilatura.utils import decode_file, load_html
 
 from ..document import Article
 from ..errors import InputError
+from .items import site_of
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def extract(html: bytes | str, url: str | None = None, *, encoding: str | None =
     title = _clean(doc.title)
     return Article(text=_without_headline(doc.text.strip(), title), title=title,
                    published=_published(page, url, where), url=_address(tree, url) or doc.url,
-                   source=_clean(doc.sitename) or _host(url) or _clean(doc.hostname))
+                   source=_clean(doc.sitename) or site_of(url) or _clean(doc.hostname))
 
 
 def decode_html(data: bytes, encoding: str | None = None) -> str:
@@ -133,11 +134,6 @@ def _address(tree, url: str | None) -> str | None:
         if urlsplit(absolute).scheme in ("http", "https") and urlsplit(absolute).netloc:
             return absolute
     return url
-
-
-def _host(url: str | None) -> str | None:
-    host = urlsplit(url).hostname if url else None
-    return host.removeprefix("www.") if host else None
 
 
 def _clean(value: str | None) -> str | None:

@@ -9,8 +9,20 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from urllib.parse import urlsplit
+
 from ..document import Article
 from .language import english_or_reason
+
+
+def site_of(url: str | None) -> str | None:
+    """The host of a URL without "www." ("https://www.voanews.com/a/1" -> "voanews.com"), the
+    name an article's outlet goes by when nothing better is known; None for no or a bad URL."""
+    try:
+        host = urlsplit(url).hostname if url else None
+    except ValueError:
+        return None
+    return host.removeprefix("www.") if host else None
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from ..store.store import open_store  # noqa: F401  (fail early on a missing driver)
     from .app import create_app
 
-    db = args.db or os.environ.get("EVENTWATCH_DB") or "eventwatch.db"
+    from ..cli import store_location
+
+    db = store_location(args.db)
     token = args.token or os.environ.get(TOKEN_ENV) or None
     app = create_app(db, token=token, max_body=getattr(args, "max_body", 1_000_000))
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
