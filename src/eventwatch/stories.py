@@ -38,7 +38,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import (Integer, and_, bindparam, delete, func, insert, literal, or_, select,
+                        union_all, update)
 
 from .sources.items import site_of
 from .store.schema import actors, articles, events, stories, story_members
@@ -439,27 +440,53 @@ def _window(d: DateSpan) -> tuple[dt.date, dt.date]:
     return d.lo - slack, d.hi + slack
 
 
-def _candidates(conn: Any, info: EventInfo) -> list[int]:
+def _near(info: EventInfo) -> list[Any] | None:
+    """The ``WHERE`` clauses (one per index search) of the stories a new event may join: of a
+    compatible type, with days near its date, and in its place's country or with no place.
+    None when it can join none (no date)."""
     if info.date is None:
-        return []
+        return None
     lo, hi = _window(info.date)
-    stmt = (select(stories.c.id)
-            .where(stories.c.type.in_(compatible_types(info.type)),
-                   stories.c.last_day >= lo,
-                   stories.c.last_day <= hi + dt.timedelta(days=MAX_SPAN_DAYS),
-                   stories.c.first_day <= hi))
-    if info.place is not None and info.place.country and info.date.precision != "year":
-        # A match has its place in the same country, or no place (stories(country) index).
-        stmt = stmt.where(or_(stories.c.country == info.place.country, stories.c.lat.is_(None)))
+    near = (stories.c.type.in_(compatible_types(info.type)),
+            stories.c.last_day >= lo,
+            stories.c.last_day <= hi + dt.timedelta(days=MAX_SPAN_DAYS),
+            stories.c.first_day <= hi)
     if info.date.precision == "year":  # a wide window: narrow it by country
         countries = {c for c, _ in info.actors} | ({info.place.country} if info.place and info.place.country else set())
+        countries.discard(None)
         if not countries:
-            return []
-        stmt = stmt.where(stories.c.country.in_(sorted(c for c in countries if c)))
-    return list(conn.execute(stmt).scalars())
+            return None
+        return [and_(*near, stories.c.country.in_(sorted(countries)))]
+    if info.place is not None and info.place.country:
+        # Two searches rather than one OR, which made the planners scan every country.
+        return [and_(*near, stories.c.country == info.place.country),
+                and_(*near, stories.c.lat.is_(None))]
+    return [and_(*near)]
+
+
+#: Events whose candidates one query finds (each adds one or two terms to a UNION ALL, and
+#: SQLite allows 500).
+_CANDIDATE_CHUNK = 100
+
+
+def _candidates(conn: Any, infos: Sequence[EventInfo]) -> list[list[int]]:
+    """The stored stories each of these events may join (see `_near`), in one query per
+    `_CANDIDATE_CHUNK` events."""
+    out: list[list[int]] = [[] for _ in infos]
+    for start in range(0, len(infos), _CANDIDATE_CHUNK):
+        parts = [select(stories.c.id, literal(k, Integer).label("k")).where(clause)
+                 for k in range(start, min(start + _CANDIDATE_CHUNK, len(infos)))
+                 for clause in (_near(infos[k]) or [])]
+        if not parts:
+            continue
+        for sid, k in conn.execute(union_all(*parts) if len(parts) > 1 else parts[0]):
+            if sid not in out[k]:
+                out[k].append(sid)
+    return out
 
 
 def _members(conn: Any, story_ids: Sequence[int]) -> dict[int, list[int]]:
+    """The most recent `MAX_MEMBERS` member events of each story, newest first."""
     out: dict[int, list[int]] = {}
     for chunk in _chunks(list(story_ids)):
         for r in conn.execute(select(story_members.c.story_id, story_members.c.event_id)
@@ -478,20 +505,15 @@ def _may_match(a: EventInfo, b: EventInfo) -> bool:
     return (max(a.date.lo, b.date.lo) - min(a.date.hi, b.date.hi)).days <= 2
 
 
-def _best_story(conn: Any, info: EventInfo, cache: dict[int, EventInfo]) -> tuple[int | None, float, dict[str, Any]]:
-    cands = _candidates(conn, info)
-    if not cands:
-        return None, 0.0, {}
-    members = _members(conn, cands)
-    need = [e for ids in members.values() for e in ids if e not in cache]
-    if need:
-        cache.update(_load_events(conn, need))
+def _best_story(info: EventInfo, candidates: Iterable[int], members: dict[int, list[int]],
+                cache: dict[int, EventInfo]) -> tuple[int | None, float, dict[str, Any]]:
+    """The candidate story whose best-matching member matches this event best."""
     best: tuple[int | None, float, dict[str, Any]] = (None, 0.0, {})
-    for sid, ids in members.items():
+    for sid in candidates:
         top: dict[str, Any] | None = None
         top_id = None
         blocked = False
-        for eid in ids:
+        for eid in members.get(sid, ()):
             other = cache.get(eid)
             if other is None:
                 continue
@@ -526,42 +548,87 @@ def assign_stories(store: Store, event_ids: Iterable[int]) -> dict[int, int]:
     return out
 
 
+class _Batch:
+    """The stories that events of the batch being assigned founded or joined, kept in memory
+    so that later events of the batch find them (their windows may have widened) without
+    asking the database again."""
+
+    def __init__(self) -> None:
+        self.span: dict[int, tuple[dt.date | None, dt.date | None]] = {}
+        self.by_type: dict[str, set[int]] = {}
+
+    def add(self, sid: int, type: str, d: DateSpan | None) -> None:
+        lo, hi = self.span.get(sid, (None, None))
+        if d is not None:
+            lo = d.lo if lo is None else min(lo, d.lo)
+            hi = d.hi if hi is None else max(hi, d.hi)
+        self.span[sid] = (lo, hi)
+        self.by_type.setdefault(type, set()).add(sid)
+
+    def candidates(self, info: EventInfo) -> set[int]:
+        if info.date is None:
+            return set()
+        lo, hi = _window(info.date)
+        out = set()
+        for t in compatible_types(info.type):
+            for sid in self.by_type.get(t, ()):
+                first, last = self.span[sid]
+                if (last is not None and first is not None and lo <= last
+                        and last <= hi + dt.timedelta(days=MAX_SPAN_DAYS) and first <= hi):
+                    out.add(sid)
+        return out
+
+
 def _assign(conn: Any, ids: Sequence[int]) -> dict[int, int]:
-    out: dict[int, int] = {}
+    """Assign in a few queries whatever the number of events: their candidates, the members
+    of those and the members' events are read at once; the new stories and memberships are
+    written at once; the touched stories are recomputed at once."""
     done: set[int] = set()
     for chunk in _chunks(list(ids)):
         done.update(conn.execute(select(story_members.c.event_id)
                                  .where(story_members.c.event_id.in_(chunk))).scalars())
-    todo = [i for i in ids if i not in done]
-    infos = _load_events(conn, todo)
+    infos = _load_events(conn, [i for i in ids if i not in done])
+    todo = [infos[i] for i in ids if i in infos and infos[i].status not in EXCLUDED_STATUS]
+    stored = _candidates(conn, todo)
+    members = _members(conn, sorted({s for c in stored for s in c}))
     cache: dict[int, EventInfo] = dict(infos)
-    touched: set[int] = set()
-    for eid in todo:
-        info = infos.get(eid)
-        if info is None or info.status in EXCLUDED_STATUS:
-            continue
-        sid, score, reasons = _best_story(conn, info, cache)
+    need = [e for m in members.values() for e in m if e not in cache]
+    cache.update(_load_events(conn, need))
+
+    batch = _Batch()
+    new: dict[int, dict[str, Any]] = {}  # founded here, by a provisional (negative) id
+    joins: list[dict[str, Any]] = []
+    for info, cands in zip(todo, stored):
+        order = sorted(set(cands) | batch.candidates(info),
+                       key=lambda s: -max(members.get(s) or [0]))  # most recent report first
+        sid, score, reasons = _best_story(info, order, members, cache)
         if sid is None:
-            d = info.date
-            sid = int(conn.execute(insert(stories).returning(stories.c.id), {
-                "type": info.type, "first_day": d.lo if d else None, "last_day": d.hi if d else None,
-                "n_events": 1, "n_articles": 1, "n_sources": 1}).scalar_one())
+            sid = -(len(new) + 1)
+            new[sid] = {"type": info.type, "first_day": info.date.lo if info.date else None,
+                        "last_day": info.date.hi if info.date else None,
+                        "n_events": 1, "n_articles": 1, "n_sources": 1}
             score, reasons = 1.0, {"founded": True}
-        else:
-            # Keep the candidate window right for the next events of the batch.
-            d = info.date
-            if d is not None:
-                conn.execute(update(stories).where(stories.c.id == sid).values(
-                    first_day=func.min(stories.c.first_day, d.lo) if conn.dialect.name == "sqlite"
-                    else func.least(stories.c.first_day, d.lo),
-                    last_day=func.max(stories.c.last_day, d.hi) if conn.dialect.name == "sqlite"
-                    else func.greatest(stories.c.last_day, d.hi)))
-        conn.execute(insert(story_members), {"event_id": eid, "story_id": sid,
-                                             "score": score, "reasons": reasons})
-        touched.add(sid)
-        out[eid] = sid
-    _refresh(conn, touched)
-    return out
+        batch.add(sid, info.type, info.date)
+        members.setdefault(sid, []).insert(0, int(info.id))
+        joins.append({"event_id": int(info.id), "story_id": sid, "score": score, "reasons": reasons})
+
+    real: dict[int, int] = {}
+    if new:
+        keys = sorted(new, reverse=True)  # -1, -2, ...: in founding order
+        made = conn.execute(insert(stories).returning(stories.c.id, sort_by_parameter_order=True),
+                            [new[k] for k in keys]).scalars().all()
+        real = dict(zip(keys, made))
+    for j in joins:
+        j["story_id"] = real.get(j["story_id"], j["story_id"])
+    if joins:
+        conn.execute(insert(story_members), joins)
+    _refresh(conn, {j["story_id"] for j in joins})
+    return {j["event_id"]: j["story_id"] for j in joins}
+
+
+#: The columns `_aggregate` sets, written for many stories in one statement.
+_AGGREGATES = ("type", "first_day", "last_day", "date", "place_name", "lat", "lon", "country",
+               "n_events", "n_articles", "n_sources", "first_reported", "last_reported", "quantities")
 
 
 def _refresh(conn: Any, story_ids: Iterable[int]) -> None:
@@ -583,9 +650,11 @@ def _refresh(conn: Any, story_ids: Iterable[int]) -> None:
     empty = [s for s, rs in rows.items() if not rs]
     for chunk in _chunks(empty):
         conn.execute(delete(stories).where(stories.c.id.in_(chunk)))
-    for sid, rs in rows.items():
-        if rs:
-            conn.execute(update(stories).where(stories.c.id == sid).values(**_aggregate(rs)))
+    values = [{"sid": sid, **{f"v_{k}": v for k, v in _aggregate(rs).items()}}
+              for sid, rs in rows.items() if rs]
+    if values:
+        conn.execute(update(stories).where(stories.c.id == bindparam("sid"))
+                     .values({k: bindparam(f"v_{k}") for k in _AGGREGATES}), values)
 
 
 def _aggregate(rs: list[Any]) -> dict[str, Any]:

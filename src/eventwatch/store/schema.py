@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, Double, ForeignKey,
                         ForeignKeyConstraint, Index, Integer, LargeBinary, MetaData, Text,
-                        TypeDecorator, UniqueConstraint)
+                        TypeDecorator, UniqueConstraint, text)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -278,8 +278,11 @@ class StoryRow(Base):
     __tablename__ = "stories"
     __table_args__ = (
         Index(None, "type", "last_day"),
-        # A new event's candidates: same type, same country (or no place), recent days.
+        # A new event's candidates: same type, same country, recent days ...
         Index(None, "type", "country", "last_day"),
+        # ... or same type, no place, recent days.
+        Index("ix_stories_type_last_day_unplaced", "type", "last_day",
+              sqlite_where=text("lat IS NULL"), postgresql_where=text("lat IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
