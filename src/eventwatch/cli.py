@@ -194,7 +194,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         report = ingest(args.sources, store, published=args.published, workers=args.workers,
                         batch_size=args.batch_size, progress=not args.quiet and sys.stderr.isatty(),
                         dedup=not args.no_dedup, dedup_threshold=args.dedup_threshold,
-                        reanalyse_duplicates=args.reanalyse_duplicates, stories=not args.no_stories)
+                        reanalyse_duplicates=args.reanalyse_duplicates, stories=not args.no_stories,
+                        alerts=not args.no_alerts)
     finally:
         store.close()
     print(report.summary(), file=sys.stderr)
@@ -366,6 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reanalyse-duplicates", action="store_true",
                    help="analyse near-duplicates too (they stay linked to their original)")
     p.add_argument("--no-stories", action="store_true", help="do not merge the new events into stories")
+    p.add_argument("--no-alerts", action="store_true", help="do not match the new events against the watchlists")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("events", help="query the stored events")
@@ -396,6 +398,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     from . import stories_cli
     stories_cli.add_parser(sub)
+
+    from .watch import cli as watch_cli
+    watch_cli.add_parsers(sub)
 
     from .web import cli as web_cli
     web_cli.add_parser(sub)

@@ -27,3 +27,10 @@ class KnowledgeError(EventwatchError):
     """A knowledge file (gazetteer, lexicon, actor dictionary) is missing or malformed."""
 
     code = "E003"
+
+
+class WatchlistError(EventwatchError):
+    """A watchlist is malformed: an unknown condition, type, country, region or place. Names
+    the watchlist (and its file) and the offending key."""
+
+    code = "E005"

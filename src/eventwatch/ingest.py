@@ -44,18 +44,20 @@ class IngestReport:
     seconds: float = 0.0
     #: Stories the run's new events joined or started.
     stories: int = 0
+    #: Alerts the run's new events raised.
+    alerts: int = 0
 
     @property
     def counts(self) -> dict[str, int]:
         return {"new": self.new, "duplicates": self.duplicates,
                 "near_duplicates": self.near_duplicates, "skipped": self.skipped,
-                "errors": len(self.errors)}
+                "errors": len(self.errors), "alerts": self.alerts}
 
     def summary(self) -> str:
         rate = self.new / self.seconds if self.seconds else 0.0
         lines = [f"ingest run {self.run_id}: {self.new} new article(s), {self.duplicates} duplicate(s), "
                  f"{self.near_duplicates} near-duplicate(s), {self.skipped} skipped, {len(self.errors)} error(s), "
-                 f"{self.stories} story(ies) in {self.seconds:.1f} s "
+                 f"{self.stories} story(ies), {self.alerts} alert(s) in {self.seconds:.1f} s "
                  f"({rate:.1f} docs/s)"]
         lines += [f"  error: {origin}: {message}" for origin, message in self.errors]
         return "\n".join(lines)
@@ -139,7 +141,7 @@ def _analysed(chunks: Iterator[list[Article]], workers: int) -> Iterator[tuple[D
 def ingest(sources: list[str], store, *, published: str | None = None, workers: int = 1,
            batch_size: int = 32, progress: bool = False, feed_state: dict | None = None,
            dedup: bool = True, dedup_threshold: float = dedup_mod.THRESHOLD, stories: bool = True,
-           reanalyse_duplicates: bool = False) -> IngestReport:
+           reanalyse_duplicates: bool = False, alerts: bool = True) -> IngestReport:
     """Read ``sources``, analyse the new articles and store them (see the module docstring).
 
     With `dedup`, a new article whose estimated Jaccard similarity to an indexed one is at least
@@ -280,6 +282,12 @@ def ingest(sources: list[str], store, *, published: str | None = None, workers: 
             # events a killed run left unassigned are picked up here too.
             from . import stories as stories_mod
             report.stories = len(set(stories_mod.assign_new(store).values()))
+        if alerts:
+            # The new events are matched against the watchlists (after the stories: a
+            # watchlist alerts once per story) and the alerts delivered.
+            from .watch import alerts as alerts_mod
+            report.alerts = len(alerts_mod.check_new(store))
+            alerts_mod.deliver(store)
         status = "done"
     finally:
         if bar is not None:

@@ -206,7 +206,7 @@ class EventsStage(Stage):
                 actor.country = doc.work.get("home")
         etype, mode = trig.type, trig.mode
         if "joint_only" in trig.flags or "single_only" in trig.flags:
-            joint = len(sources) > 1 or any(c.lower_ in _JOINT for c in tok.children) or \
+            joint = len(sources) > 1 or any(c.lower_ in _JOINT for t in {tok, end_tok} for c in t.children) or \
                 any((s.country or "") in ("IGO", "UNO", "EUR") for s in sources)
             wanted = "joint_only" if joint else "single_only"
             if wanted not in trig.flags:

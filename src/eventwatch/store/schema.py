@@ -332,6 +332,70 @@ class SignatureRow(Base):
     minhash: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+
+class WatchlistRow(Base):
+    """A watchlist (`eventwatch.watch.watchlists`): its YAML mapping as JSON.
+
+    ``since_event`` is the highest event id when it was added: it alerts on events stored
+    after that, not on the backlog."""
+
+    __tablename__ = "watchlists"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    spec: Mapped[dict[str, Any]] = mapped_column(Json)
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    since_event: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class AlertRow(Base):
+    """An event that matched a watchlist, and why. A watchlist alerts once per story: the
+    other reports of the same real event raise none (`eventwatch.watch.alerts`)."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("watchlist_id", "event_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    watchlist_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("watchlists.id", ondelete="CASCADE"))
+    event_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("events.id", ondelete="CASCADE"),
+                                          index=True)
+    #: The event's story when the alert was raised (stories may be rebuilt since).
+    story_id: Mapped[int | None] = mapped_column(BigInteger)
+    reasons: Mapped[list[str]] = mapped_column(Json)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class DeliveryRow(Base):
+    """One alert sent (or to send) through one notifier; failed ones are retried later."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    alert_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("alerts.id", ondelete="CASCADE"),
+                                          index=True)
+    #: The notifier's mapping from the watchlist (secrets only as environment variable names).
+    notifier: Mapped[dict[str, Any]] = mapped_column(Json)
+    #: "pending", "sent" or "failed" (gave up after the last attempt).
+    status: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class WatchStateRow(Base):
+    """Small named state of the watch: the last event id matched against the watchlists
+    (``key`` "matched_through"), each polled feed's ETag, Last-Modified and last error
+    (``key`` "feed:URL")."""
+
+    __tablename__ = "watch_state"
+
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(Json)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
 articles = ArticleRow.__table__
 entities = EntityRow.__table__
 mentions = MentionRow.__table__
@@ -345,6 +409,10 @@ ingest_errors = IngestError.__table__
 signatures = SignatureRow.__table__
 stories = StoryRow.__table__
 story_members = StoryMemberRow.__table__
+watchlists = WatchlistRow.__table__
+alerts = AlertRow.__table__
+deliveries = DeliveryRow.__table__
+watch_state = WatchStateRow.__table__
 
 #: Tables that are no model's: the SQLite full-text index and its shadow tables.
 FTS_TABLE = "articles_fts"

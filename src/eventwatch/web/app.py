@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode
 
 import jinja2
-from fastapi import Depends, FastAPI, Header, HTTPException, Path as PathParam, Query, Request
+from fastapi import BackgroundTasks, Depends, FastAPI, Header, HTTPException, Path as PathParam, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
@@ -399,7 +399,8 @@ def create_app(db: str, *, token: str | None = None, max_body: int = 1_000_000) 
               responses={200: {"model": Stored, "description": "already stored"},
                          401: {"description": "no or a wrong token"},
                          403: {"description": "writes disabled"}, 413: {"description": "too large"}})
-    def api_post_article(request: Request, store: StoreDep, body: NewArticle, response: Response) -> Any:
+    def api_post_article(request: Request, store: StoreDep, body: NewArticle, response: Response,
+                         background: BackgroundTasks) -> Any:
         """Analyse an article and store it (needs the server's bearer token)."""
         if "\x00" in body.text or not body.text.strip():
             raise HTTPException(422, "the text is empty or contains NUL characters")
@@ -420,6 +421,13 @@ def create_app(db: str, *, token: str | None = None, max_body: int = 1_000_000) 
         store.finish_run(run, {"articles": added})
         if not added:
             response.status_code = 200
+        else:
+            # As an ingest does: stories, then the watchlists; alerts delivered after the reply.
+            from .. import stories
+            from ..watch import alerts
+            stories.assign_article(store, article_id)
+            if alerts.check_new(store):
+                background.add_task(alerts.deliver, store)
         return {"id": article_id, "created": bool(added), "events": len(doc.events), "href": href}
 
     # ------------------------------------------------------------------ API: actors, places, stats
@@ -538,6 +546,65 @@ def create_app(db: str, *, token: str | None = None, max_body: int = 1_000_000) 
         if found is None:
             raise HTTPException(404, f"no story {story_id}")
         return page(request, "story.html", found, format)
+
+    # ------------------------------------------------------------------ watchlists and alerts
+
+    @app.get("/api/alerts", response_model=list[dict[str, Any]], tags=["alerts"])
+    def api_alerts(store: StoreDep, watchlist: Annotated[str | None, Query(max_length=100)] = None,
+                   since: dt.date | None = None, limit: Limit = 100, offset: Offset = 0) -> Any:
+        """Alerts raised by the watchlists, newest first: the event, why it matched, the
+        article and each delivery's state."""
+        from ..watch import alerts
+        start = dt.datetime.combine(since, dt.time(), dt.timezone.utc) if since else None
+        return jsonable_encoder(alerts.query_alerts(store, watchlist=watchlist, since=start,
+                                                    limit=limit, offset=offset))
+
+    @app.get("/api/watchlists", response_model=list[dict[str, Any]], tags=["alerts"])
+    def api_watchlists(store: StoreDep) -> Any:
+        """Every watchlist: its definition (as in YAML), whether enabled, how many alerts."""
+        from ..watch import alerts
+        return jsonable_encoder(alerts.list_watchlists(store))
+
+    @app.post("/api/watchlists", response_model=list[str], status_code=201, tags=["alerts"],
+              dependencies=[Depends(require_token)],
+              responses={401: {"description": "no or a wrong token"}, 403: {"description": "writes disabled"},
+                         422: {"description": "not a valid watchlist"}})
+    async def api_post_watchlists(request: Request) -> Any:
+        """Add or replace watchlists (by name): a body of YAML or JSON, in the format of the
+        README (one watchlist, a list, or ``watchlists: [...]``). Needs the bearer token."""
+        import yaml
+
+        from ..errors import WatchlistError
+        from ..watch import alerts
+        from ..watch.watchlists import parse_many
+        raw = await request.body()
+        try:
+            data = yaml.safe_load(raw.decode("utf-8"))
+            items = parse_many(data, "request body")
+        except (UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise HTTPException(422, f"the body is not YAML or JSON: {exc}") from exc
+        except WatchlistError as exc:
+            raise HTTPException(422, str(exc)) from exc
+        return alerts.save_watchlists(_store(request), items)
+
+    @app.delete("/api/watchlists/{name}", status_code=204, tags=["alerts"],
+                dependencies=[Depends(require_token)],
+                responses={404: {"description": "no such watchlist"}, 401: {"description": "no or a wrong token"},
+                           403: {"description": "writes disabled"}})
+    def api_delete_watchlist(store: StoreDep, name: Annotated[str, PathParam(max_length=100)]) -> Response:
+        """Delete a watchlist and its alerts (needs the bearer token)."""
+        from ..watch import alerts
+        if not alerts.remove_watchlist(store, name):
+            raise HTTPException(404, f"no watchlist {name!r}")
+        return Response(status_code=204)
+
+    @app.get("/alerts", include_in_schema=False)
+    def alerts_page(request: Request, store: StoreDep, watchlist: str | None = None,
+                    format: PageFormat = "html") -> Response:
+        from ..watch import alerts
+        data = {"alerts": alerts.query_alerts(store, watchlist=watchlist or None, limit=500),
+                "watchlists": jsonable_encoder(alerts.list_watchlists(store)), "watchlist": watchlist}
+        return page(request, "alerts.html", data, format)
 
     @app.get("/actors/{name:path}", include_in_schema=False)
     def actor_page(request: Request, store: StoreDep, name: str, format: PageFormat = "html") -> Response:
