@@ -58,6 +58,10 @@ def server(tmp_path_factory):
         (news / name).write_text(text, encoding="utf-8")
     db = str(tmp / "web.db")
     store = open_store(db)
+    from eventwatch.watch.alerts import save_watchlists
+    from eventwatch.watch.watchlists import parse
+    save_watchlists(store, [parse({"name": "attacks-in-ukraine", "description": "Armed attacks in Ukraine",
+                                   "when": {"type": "ASSAULT", "location": {"country": "UKR"}}})])
     report = ingest([str(news)], store, published="2024-03-07")
     store.close()
     assert report.new == 4, report.summary()
@@ -214,3 +218,20 @@ def test_actor_page(page, server):
         page.goto(f"{server}/actors/M23")
     for section in ("as-source", "as-target", "quotes", "co-actors"):
         assert page.locator(f"section#{section}").count() == 1
+
+
+def test_alerts_page_lists_the_alert_and_links_to_its_report(page, server):
+    page.goto(f"{server}/alerts")
+    assert page.locator("#watchlists li.watchlist").count() == 1
+    rows = page.locator("#alerts-table tr.alert-row")
+    assert rows.count() >= 1
+    assert set(rows.evaluate_all("rs => rs.map(r => r.dataset.type)")) == {"ASSAULT"}
+    assert "Kharkiv" in rows.first.inner_text()
+    assert rows.first.locator("ul.reasons li").count() == 2
+    page.screenshot(path=str(SHOTS / "alerts.png"), full_page=False)
+    with page.expect_navigation():
+        page.locator("#watchlists li.watchlist a").first.click()
+    assert "watchlist=attacks-in-ukraine" in page.url
+    with page.expect_navigation():
+        page.locator("#alerts-table a[href^='/articles/']").first.click()
+    assert "/articles/" in page.url and page.locator("mark, .hl, [data-kind]").count() > 0
