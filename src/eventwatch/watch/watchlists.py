@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import WatchlistError
+from ..store.store import haversine_km
 
 #: Statuses that match only a watchlist that asks about status.
 UNLESS_ASKED = frozenset({"negated", "hypothetical"})
@@ -355,13 +356,6 @@ class MinConfidence(Condition):
         c = ev.confidence
         ok = c is not None and c >= self.at_least
         return ok, [f"confidence {c if c is not None else '?'} {'>=' if ok else '<'} {self.at_least:g}"]
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 # --------------------------------------------------------------------------- watchlists
