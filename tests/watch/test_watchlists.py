@@ -155,3 +155,23 @@ watchlists:
         load_file(tmp_path / "bad.yaml")
     with pytest.raises(WatchlistError, match="no such file"):
         load_file(tmp_path / "missing.yaml")
+
+
+@pytest.mark.parametrize("country", ["UKR", "AFG", "RUS", "FJI", "NOR", "CHL"])
+def test_the_near_border_shortcut_never_rejects_a_point_within_reach(country):
+    import random
+
+    from eventwatch.watch import borders
+    from eventwatch.watch.watchlists import NearBorder
+
+    rng = random.Random(country)
+    cond = NearBorder(country, 150.0)
+    west, south, east, north = borders.shape(country).bounds
+    rejected = 0
+    for _ in range(300):
+        lat = max(-89.0, min(89.0, rng.uniform(south - 5, north + 5)))
+        lon = (rng.uniform(west - 10, east + 10) + 180) % 360 - 180
+        if cond._far(lat, lon):
+            rejected += 1
+            assert borders.distance_to_border_km(lat, lon, country) > 150.0, (lat, lon)
+    assert country in ("RUS", "FJI") or rejected > 0  # the shortcut does cut work

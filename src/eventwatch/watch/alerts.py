@@ -176,8 +176,9 @@ def check_new(store: Store) -> list[int]:
 def _match(conn: Any, active: Sequence[tuple[int, int, Watchlist]],
            batch: Sequence[tuple[dict[str, Any], EventView]]) -> list[int]:
     now = _now()
-    made = []
-    alerted: set[tuple[int, int]] = set()  # (watchlist, story) alerted in this batch
+    alerted = _alerted_stories(conn, {row["story_id"] for row, _ in batch if row["story_id"] is not None})
+    rows: list[dict[str, Any]] = []
+    notify: list[list[dict[str, Any]]] = []
     for row, view in batch:
         for wid, since, w in active:
             if row["id"] <= since:
@@ -187,24 +188,32 @@ def _match(conn: Any, active: Sequence[tuple[int, int, Watchlist]],
                 continue
             sid = row["story_id"]
             if sid is not None:
-                if (wid, sid) in alerted or _story_alerted(conn, wid, sid):
-                    continue
+                if (wid, sid) in alerted:
+                    continue  # another report of this story alerted already
                 alerted.add((wid, sid))
-            aid = conn.execute(insert(alerts).returning(alerts.c.id), {
-                "watchlist_id": wid, "event_id": row["id"], "story_id": sid, "reasons": reasons,
-                "created_at": now}).scalar_one()
-            if w.notify:
-                conn.execute(insert(deliveries), [{"alert_id": aid, "notifier": spec, "status": "pending",
-                                                   "attempts": 0, "next_attempt_at": now} for spec in w.notify])
-            made.append(aid)
+            rows.append({"watchlist_id": wid, "event_id": row["id"], "story_id": sid, "reasons": reasons,
+                         "created_at": now})
+            notify.append(w.notify)
+    if not rows:
+        return []
+    made = list(conn.execute(insert(alerts).returning(alerts.c.id, sort_by_parameter_order=True), rows).scalars())
+    todo = [{"alert_id": aid, "notifier": spec, "status": "pending", "attempts": 0, "next_attempt_at": now}
+            for aid, specs in zip(made, notify) for spec in specs]
+    if todo:
+        conn.execute(insert(deliveries), todo)
     return made
 
 
-def _story_alerted(conn: Any, wid: int, sid: int) -> bool:
-    """Whether an event of this story already raised an alert of this watchlist."""
-    stmt = (select(alerts.c.id).select_from(alerts.join(story_members, story_members.c.event_id == alerts.c.event_id))
-            .where(alerts.c.watchlist_id == wid, story_members.c.story_id == sid).limit(1))
-    return conn.execute(stmt).first() is not None
+def _alerted_stories(conn: Any, story_ids: set[int]) -> set[tuple[int, int]]:
+    """(watchlist, story) pairs among these stories that an event already alerted for."""
+    out: set[tuple[int, int]] = set()
+    ids = sorted(story_ids)
+    for start in range(0, len(ids), BATCH):
+        stmt = (select(alerts.c.watchlist_id, story_members.c.story_id).distinct()
+                .select_from(story_members.join(alerts, alerts.c.event_id == story_members.c.event_id))
+                .where(story_members.c.story_id.in_(ids[start:start + BATCH])))
+        out.update((w, s) for w, s in conn.execute(stmt))
+    return out
 
 
 def dry_run(store: Store, watchlist: Watchlist, limit: int = 1000) -> list[dict[str, Any]]:

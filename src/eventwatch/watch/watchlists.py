@@ -292,10 +292,28 @@ class NearBorder(Condition):
     country: str
     km: float
 
+    def _far(self, lat: float, lon: float) -> bool:
+        """Whether the point is surely farther than `km` from the country's bounding box (a
+        cheap test before the exact distance)."""
+        from . import borders
+        outline = borders.shape(self.country)
+        if outline is None:
+            return False
+        west, south, east, north = outline.bounds
+        dlat = self.km / 110.0 + 0.1
+        if lat < south - dlat or lat > north + dlat:
+            return True
+        # A degree of longitude is shortest at the latitude nearest a pole: the widest margin.
+        coslat = math.cos(math.radians(min(89.0, max(abs(lat), abs(south), abs(north)) + dlat)))
+        dlon = self.km / (111.32 * max(coslat, 0.01)) + 0.1
+        return (lon < west - dlon or lon > east + dlon) and east - west < 350
+
     def test(self, ev: EventView) -> Verdict:
         from . import borders
         if not ev.precise():
             return False, [f"{ev.place} is too vague a place to be within {self.km:g} km of {self.country}'s border"]
+        if self._far(ev.lat, ev.lon):
+            return False, [f"{ev.place} is more than {self.km:g} km from {self.country}"]
         d = borders.distance_to_border_km(ev.lat, ev.lon, self.country)
         ok = d <= self.km
         return ok, [f"{ev.place} is {d:.0f} km from {self.country}'s border "
