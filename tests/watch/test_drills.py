@@ -82,3 +82,30 @@ def test_the_seed_articles_two_drills_alert(watched, capsys):
     assert {a["event"]["type"] for a in got} == {"COOPERATE"}
     assert {a["event"]["location_country"] for a in got} == {"TJK"}
     assert all("drill" in a["event"]["trigger_text"] for a in got)
+
+
+def test_the_watchlists_command(watched, tmp_path, capsys):
+    db, _ = watched
+    (tmp_path / "drills.txt").write_text(ARTICLE, encoding="utf-8")
+    assert run("ingest", tmp_path / "drills.txt", "--db", db, "--published", "2026-11-20", "--quiet") == 0
+    capsys.readouterr()
+    assert run("watchlists", "list", "--db", db) == 0
+    assert capsys.readouterr().out.startswith("drills-near-afghanistan\t1 alert(s)\tJoint exercises")
+    assert run("watchlists", "show", "drills-near-afghanistan", "--db", db) == 0
+    assert "borders: AFG" in capsys.readouterr().out
+    # Trying a watchlist out on the stored events stores nothing.
+    (tmp_path / "consult.yaml").write_text("name: meetings\nwhen: {type: CONSULT}\n", encoding="utf-8")
+    assert run("watchlists", "test", tmp_path / "consult.yaml", "--db", db) == 0
+    hits = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert hits and {h["type"] for h in hits} == {"CONSULT"}
+    assert run("watchlists", "show", "meetings", "--db", db) == 1
+    assert run("watchlists", "disable", "drills-near-afghanistan", "--db", db) == 0
+    capsys.readouterr()
+    assert run("watchlists", "list", "--db", db) == 0
+    assert "(disabled)" in capsys.readouterr().out
+    assert run("watchlists", "remove", "drills-near-afghanistan", "--db", db) == 0
+    assert alerts_of(db, capsys) == []
+    assert run("watchlists", "remove", "drills-near-afghanistan", "--db", db) == 1
+    (tmp_path / "bad.yaml").write_text("name: x\nwhen: {type: DRILL}\n", encoding="utf-8")
+    assert run("watchlists", "add", tmp_path / "bad.yaml", "--db", db) == 2
+    assert "unknown value(s) DRILL" in capsys.readouterr().err
