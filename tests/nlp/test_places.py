@@ -119,3 +119,11 @@ def test_gazetteer_lookups():
     assert kyiv and kyiv[0].name == "Kyiv" and kyiv[0].cc == "UA"
     assert [e.kind for e in gaz.lookup("Laurel County")] == ["admin2"]
     assert gaz.lookup("Zorblaxia") == ()
+
+
+def test_a_country_name_does_not_pull_a_city_to_its_namesake_town(analyze):
+    # Brazil, Indiana lies near Geneva, Indiana; but "Brazil" here is the country, so it must
+    # not lend its support to the Indiana reading of Geneva.
+    doc = analyze("In Geneva, the foreign ministers of France and Brazil met on Wednesday to discuss trade.")
+    assert _place(doc, "Geneva").country == "CHE"
+    assert _place(doc, "Brazil").country == "BRA"

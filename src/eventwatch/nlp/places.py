@@ -276,6 +276,9 @@ _COHERENCE_WEIGHT = 1.5
 #: Support beyond this many names adds nothing: a cluster must not outvote a country's name.
 _COHERENCE_CAP = 2.5
 _COUNTY_WEIGHT = 3.0
+#: A candidate lends support to other names' candidates only within this much of its name's
+#: most likely sense (by prior).
+_SUPPORT_MARGIN = 6.0
 #: Candidates per name the coherence is computed over (the most likely by prior).
 _COHERENCE_CANDIDATES = 25
 
@@ -314,9 +317,14 @@ def _coherence(mentions: list[_Mention]) -> dict[int, float]:
     either = country[:, None] | country[None, :]
     w = np.where(either, same.astype(float), w)
     w[gi[:, None] == gi[None, :]] = 0.0
+    # A name lends support only through the senses it plausibly has: "Brazil" next to "Geneva"
+    # is the country, not the town in Indiana that would put Geneva there too.
+    pri = np.array([prior(c) for _, c in flat])
+    best = np.array([max((prior(c) for c in cands), default=0.0) for cands in groups.values()])
+    lends = pri >= best[gi] - _SUPPORT_MARGIN
     support = np.zeros(len(flat))
     for g in range(len(groups)):
-        cols = gi == g
+        cols = (gi == g) & lends
         if cols.any():
             support += w[:, cols].max(axis=1)
     return {id(c): min(float(v), _COHERENCE_CAP) for (_, c), v in zip(flat, support)}
