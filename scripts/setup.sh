@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up eventwatch in ./.venv: pinned dependencies (requirements.lock), the spaCy English
 # model checked against its published sha256, and the package itself (editable).
-# Usage: scripts/setup.sh [--test]     (--test adds the test tools)
+# Usage: scripts/setup.sh [--test|--ray]  (--ray adds Ray for 'eventwatch batch --engine ray';
+#                                         --test adds the test tools and Ray)
 # Needs only Python >= 3.11 with venv and access to PyPI. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,9 @@ PIP=(.venv/bin/python -m pip --disable-pip-version-check -q)
 "${PIP[@]}" install -r requirements.lock
 if [ "${1:-}" = "--test" ]; then
   "${PIP[@]}" install -r requirements-test.lock
+fi
+if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--ray" ]; then
+  "${PIP[@]}" install -r requirements-ray.lock
 fi
 
 # The model: download once, verify the hash, then install without touching other packages.

@@ -404,6 +404,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .web import cli as web_cli
     web_cli.add_parser(sub)
+
+    from .batch import cli as batch_cli
+    batch_cli.add_parsers(sub)
     return parser
 
 
