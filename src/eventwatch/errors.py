@@ -1,4 +1,9 @@
-"""One exception hierarchy for eventwatch, each error with a stable code users can search for."""
+"""One exception hierarchy for eventwatch, each error with a stable code users can search for.
+
+Codes: E000 any, E001 `PipelineError`, E002 `InputError`, E003 `KnowledgeError`, E005
+`WatchlistError` (here); E004 `StoreError` (`eventwatch.store.store`), E006 `DeliveryError`
+(`eventwatch.watch.notify`), E007 `RayError` (`eventwatch.batch.engines`).
+"""
 from __future__ import annotations
 
 

@@ -17,8 +17,9 @@ Ray is optional (``pip install 'eventwatch[ray]'``): it is imported only by ``en
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
 
 # Exported name -> module, imported on first use: the CLI builds its parser from
 # `eventwatch.batch.cli` and should not pay for pyarrow, SQLAlchemy or the readers.
@@ -39,14 +40,4 @@ if TYPE_CHECKING:
     from .worker import Job, process_shard
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -44,7 +44,7 @@ _PROGRESS_LOG = logging.getLogger("ray.data._internal.progress")
 class RayError(EventwatchError):
     """The Ray engine cannot run: Ray is not installed, or the cluster cannot be joined."""
 
-    code = "E006"
+    code = "E007"
 
 
 def failed(shard: Shard, error: str, attempt: int = 0) -> dict[str, Any]:

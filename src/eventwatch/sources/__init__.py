@@ -11,8 +11,9 @@ input, so one broken file, record or page never stops the rest.
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
 
 # Exported name -> module. Imported on first use: trafilatura, httpx, feedparser and warcio
 # cost half a second, which reading plain text or JSON Lines should not pay.
@@ -35,14 +36,4 @@ if TYPE_CHECKING:
     from .warc import read_warc
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
