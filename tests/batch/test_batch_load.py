@@ -68,3 +68,19 @@ def test_batch_then_load_stores_what_ingest_stores(output, tmp_path):
         ingest([str(corpus)], ingested, stories=False, alerts=False, dedup=False)
         assert events(loaded) == events(ingested) and events(loaded)
         assert loaded.counts()["articles"] == ingested.counts()["articles"]
+
+
+def test_load_raises_the_watchlists_alerts(output, tmp_path):
+    from eventwatch.watch import alerts
+    from eventwatch.watch.watchlists import parse
+
+    _, out = output
+    with open_store(str(tmp_path / "alerts.db")) as store:
+        alerts.save_watchlists(store, [parse({"name": "arrests-in-afghanistan",
+                                              "when": {"type": "COERCE", "location": {"country": "AFG"}}})])
+        report = load_batch(str(out), store)
+        raised = alerts.query_alerts(store)
+        assert raised and report.alerts == len(raised)
+        assert {a["event"]["location_country"] for a in raised} == {"AFG"}
+        assert load_batch(str(out), store).alerts == 0  # loading again alerts nothing new
+        assert load_batch(str(out), store, alerts=False).alerts == 0

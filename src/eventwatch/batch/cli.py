@@ -2,7 +2,7 @@
 
     eventwatch batch INPUT... --out DIR [--engine local|ray] [--ray-address ADDR] [--workers N]
                      [--published DATE] [--shard-mb N] [--retries N] [--quiet]
-    eventwatch load DIR [--db URL] [--no-stories] [--quiet]
+    eventwatch load DIR [--db URL] [--no-stories] [--no-alerts] [--quiet]
 
 Exit status: 0 when every shard is complete and every record analysed; 1 when some records
 could not be read or analysed (the errors table lists them) or some shards failed (run the
@@ -56,6 +56,7 @@ def add_parsers(subparsers: Any) -> None:
     p.add_argument("--db", help=f"the store: an SQLite file or a postgresql:// URL (default "
                                 f"$EVENTWATCH_DB, else {DEFAULT_DB})")
     p.add_argument("--no-stories", action="store_true", help="do not merge the new events into stories")
+    p.add_argument("--no-alerts", action="store_true", help="do not match the new events against the watchlists")
     p.add_argument("--quiet", action="store_true", help="no line per shard on standard error")
     p.set_defaults(func=cmd_load)
 
@@ -88,7 +89,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         print(f"  loaded {shard_id}", file=sys.stderr)
 
     with open_store(store_location(args.db)) as store:
-        report = load_batch(args.dir, store, stories=not args.no_stories,
+        report = load_batch(args.dir, store, stories=not args.no_stories, alerts=not args.no_alerts,
                             progress=None if args.quiet else progress)
     print(report.summary(), file=sys.stderr)
     return 0

@@ -44,6 +44,7 @@ class LoadReport:
     #: Errors recorded (not recorded before).
     errors: int = 0
     stories: int = 0
+    alerts: int = 0
     seconds: float = 0.0
 
     @property
@@ -54,7 +55,7 @@ class LoadReport:
     def summary(self) -> str:
         return (f"load run {self.run_id}: {self.shards} shard(s), {self.new} new article(s), "
                 f"{self.skipped} skipped, {self.known} already stored, {self.errors} error(s) recorded, "
-                f"{self.stories} story(ies) in {self.seconds:.1f} s")
+                f"{self.stories} story(ies), {self.alerts} alert(s) in {self.seconds:.1f} s")
 
 
 # -- documents from their JSON -------------------------------------------------------------------
@@ -122,7 +123,7 @@ _ARTICLE_COLUMNS = ["id", "external_id", "url", "title", "source", "text", "stat
 
 
 def load_batch(location: str, store: Any, *, batch_size: int = BATCH, stories: bool = True,
-               progress: Callable[[str], None] | None = None) -> LoadReport:
+               alerts: bool = True, progress: Callable[[str], None] | None = None) -> LoadReport:
     """Load the complete shards of a batch output folder into ``store`` (see the module
     docstring). Raises `InputError` when ``location`` is no batch output folder."""
     from .. import dedup
@@ -180,6 +181,11 @@ def load_batch(location: str, store: Any, *, batch_size: int = BATCH, stories: b
         if stories:
             from .. import stories as stories_mod
             report.stories = len(set(stories_mod.assign_new(store).values()))
+        if alerts:
+            # As an ingest does: the loaded events are matched against the watchlists.
+            from ..watch import alerts as alerts_mod
+            report.alerts = len(alerts_mod.check_new(store))
+            alerts_mod.deliver(store)
         status = "done"
     finally:
         report.seconds = time.monotonic() - started
