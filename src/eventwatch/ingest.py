@@ -277,17 +277,7 @@ def ingest(sources: list[str], store, *, published: str | None = None, workers: 
             if len(batch) >= batch_size:
                 flush()
         flush()
-        if stories:
-            # The new events join the stories of the same real events, or start their own;
-            # events a killed run left unassigned are picked up here too.
-            from . import stories as stories_mod
-            report.stories = len(set(stories_mod.assign_new(store).values()))
-        if alerts:
-            # The new events are matched against the watchlists (after the stories: a
-            # watchlist alerts once per story) and the alerts delivered.
-            from .watch import alerts as alerts_mod
-            report.alerts = len(alerts_mod.check_new(store))
-            alerts_mod.deliver(store)
+        report.stories, report.alerts = settle(store, stories=stories, alerts=alerts)
         status = "done"
     finally:
         if bar is not None:
@@ -295,6 +285,22 @@ def ingest(sources: list[str], store, *, published: str | None = None, workers: 
         report.seconds = time.monotonic() - started
         store.finish_run(run_id, report.counts, status=status)
     return report
+
+
+def settle(store, *, stories: bool = True, alerts: bool = True) -> tuple[int, int]:
+    """What follows storing new events, in ingest and load: they join the stories of the same
+    real events or start their own (events a killed run left unassigned too), then they are
+    matched against the watchlists (after the stories: a watchlist alerts once per story) and
+    the alerts delivered. Returns (stories touched, alerts raised)."""
+    n_stories = n_alerts = 0
+    if stories:
+        from . import stories as stories_mod
+        n_stories = len(set(stories_mod.assign_new(store).values()))
+    if alerts:
+        from .watch import alerts as alerts_mod
+        n_alerts = len(alerts_mod.check_new(store))
+        alerts_mod.deliver(store)
+    return n_stories, n_alerts
 
 
 def _progress(enabled: bool):

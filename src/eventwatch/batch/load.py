@@ -178,14 +178,8 @@ def load_batch(location: str, store: Any, *, batch_size: int = BATCH, stories: b
             if progress is not None:
                 progress(marker["id"])
         flush()
-        if stories:
-            from .. import stories as stories_mod
-            report.stories = len(set(stories_mod.assign_new(store).values()))
-        if alerts:
-            # As an ingest does: the loaded events are matched against the watchlists.
-            from ..watch import alerts as alerts_mod
-            report.alerts = len(alerts_mod.check_new(store))
-            alerts_mod.deliver(store)
+        from ..ingest import settle  # stories, then alerts: as an ingest does
+        report.stories, report.alerts = settle(store, stories=stories, alerts=alerts)
         status = "done"
     finally:
         report.seconds = time.monotonic() - started

@@ -107,12 +107,16 @@ _EVENT_COLUMNS = ("id", "article_id", "type", "mode", "status", "confidence", "l
                   "target_name", "target_country", "target_sector")
 
 
+def _sentence() -> Any:
+    """The event's sentence, cut from its article's text in SQL."""
+    return func.substr(articles.c.text, events.c.sentence_start + 1,
+                       events.c.sentence_end - events.c.sentence_start).label("sentence")
+
+
 def _views(conn: Any, where: Any, limit: int | None = None, newest_first: bool = False
            ) -> list[tuple[dict[str, Any], EventView]]:
     """Events (with their sentence and article) for matching, in id order."""
-    sentence = func.substr(articles.c.text, events.c.sentence_start + 1,
-                           events.c.sentence_end - events.c.sentence_start).label("sentence")
-    stmt = (select(*[events.c[c] for c in _EVENT_COLUMNS], sentence, articles.c.title, articles.c.url,
+    stmt = (select(*[events.c[c] for c in _EVENT_COLUMNS], _sentence(), articles.c.title, articles.c.url,
                    articles.c.source.label("outlet"), articles.c.published,
                    story_members.c.story_id)
             .select_from(events.join(articles, articles.c.id == events.c.article_id)
@@ -239,11 +243,9 @@ def _event_dict(r: dict[str, Any]) -> dict[str, Any]:
 
 
 def _alert_rows(conn: Any, where: Any, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
-    sentence = func.substr(articles.c.text, events.c.sentence_start + 1,
-                           events.c.sentence_end - events.c.sentence_start).label("sentence")
     stmt = (select(alerts.c.id, alerts.c.created_at, alerts.c.reasons, alerts.c.story_id,
                    alerts.c.event_id, watchlists.c.name.label("watchlist"),
-                   *[events.c[c] for c in _EVENT_COLUMNS if c != "id"], sentence,
+                   *[events.c[c] for c in _EVENT_COLUMNS if c != "id"], _sentence(),
                    articles.c.title, articles.c.url, articles.c.source.label("outlet"), articles.c.published)
             .select_from(alerts.join(watchlists, watchlists.c.id == alerts.c.watchlist_id)
                          .join(events, events.c.id == alerts.c.event_id)
